@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orion.Http.Retry;
+using Orion.Http.Retry.Internal;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>
+/// Registers the <see cref="OrionClientNames.Interactive"/> and <see cref="OrionClientNames.Batch"/> clients.
+/// </summary>
+public static class OrionServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the interactive and batch clients with their profiles, the retry handler and their
+    /// <see cref="HttpClient.Timeout"/>. Both are injectable by name through
+    /// <see cref="IHttpClientFactory"/> and as keyed <see cref="HttpClient"/> services. Calling this
+    /// again adds nothing twice.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <returns>A builder for configuring each client in code.</returns>
+    public static OrionClientBuilder AddOrionClient(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        return AddOrionClientCore(services, configuration: null);
+    }
+
+    /// <summary>
+    /// Registers the interactive and batch clients as <see cref="AddOrionClient(IServiceCollection)"/>
+    /// does, and binds their options from the <c>Interactive</c> and <c>Batch</c> children of a
+    /// configuration section, usually <c>configuration.GetSection("Orion")</c>. Keys are the
+    /// property names of <see cref="JitteredBackoffOptions"/>; durations are written as
+    /// <c>hh:mm:ss</c>. A reload that fails validation leaves each client on its last valid options.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The section that holds the <c>Interactive</c> and <c>Batch</c> sections.</param>
+    /// <returns>A builder for configuring each client in code.</returns>
+    public static OrionClientBuilder AddOrionClient(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        return AddOrionClientCore(services, configuration);
+    }
+
+    private static OrionClientBuilder AddOrionClientCore(IServiceCollection services, IConfiguration? configuration)
+    {
+        var firstCall = !services.Any(descriptor => descriptor.ServiceType == typeof(OrionClientMarker));
+        var interactive = services.AddHttpClient(OrionClientNames.Interactive);
+        var batch = services.AddHttpClient(OrionClientNames.Batch);
+
+        if (firstCall)
+        {
+            services.AddSingleton<OrionClientMarker>();
+            Register(interactive, OrionProfile.Interactive);
+            Register(batch, OrionProfile.Batch);
+        }
+
+        if (configuration is not null)
+        {
+            Bind(services, OrionClientNames.Interactive, configuration.GetSection("Interactive"));
+            Bind(services, OrionClientNames.Batch, configuration.GetSection("Batch"));
+        }
+
+        return new OrionClientBuilder(services, interactive, batch);
+    }
+
+    private static void Register(IHttpClientBuilder builder, OrionProfile profile)
+    {
+        var keyPrefix = profile == OrionProfile.Interactive ? "Orion:Interactive" : "Orion:Batch";
+        builder.AddJitteredBackoffHandlerCore(profile, configure: null, keyPrefix);
+        builder.ConfigureHttpClient((provider, client) =>
+        {
+            var options = provider.GetRequiredService<IOptionsMonitor<JitteredBackoffOptions>>().Get(builder.Name);
+            client.Timeout = OrionProfiles.ClientTimeout(options);
+        });
+        builder.AddAsKeyed();
+    }
+
+    private static void Bind(IServiceCollection services, string name, IConfigurationSection section)
+    {
+        services.AddOptions<JitteredBackoffOptions>(name).Bind(section);
+        services.AddSingleton<IValidateOptions<JitteredBackoffOptions>>(new ConfigurationTimeSpanValidator(name, section));
+    }
+
+    /// <summary>Marks a service collection to which the Orion clients were added.</summary>
+    private sealed class OrionClientMarker;
+}

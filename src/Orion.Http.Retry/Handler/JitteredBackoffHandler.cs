@@ -1,0 +1,183 @@
+using System.Runtime.ExceptionServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Orion.Http.Retry.Internal;
+using Orion.Http.Retry.Telemetry;
+
+namespace Orion.Http.Retry;
+
+/// <summary>
+/// A <see cref="DelegatingHandler"/> that retries failed attempts with jittered backoff, per-status
+/// retry counts, a retry time budget, per-attempt and total timeouts, and <c>Retry-After</c>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The options are read once per call, and all retry state belongs to the call, so one handler
+/// serves concurrent calls. When retries end, the caller gets the last response unchanged, or the
+/// last exception rethrown with its stack. Discarded responses are disposed before the next
+/// attempt; the caller's request and its content are never disposed.
+/// </para>
+/// <para>
+/// Failures while the response body is read happen after the handler has returned, so they are
+/// not retried.
+/// </para>
+/// </remarks>
+public sealed partial class JitteredBackoffHandler : DelegatingHandler
+{
+    private static readonly HashSet<HttpMethod> IdempotentMethods =
+    [
+        HttpMethod.Get, HttpMethod.Head, HttpMethod.Options, HttpMethod.Trace, HttpMethod.Put, HttpMethod.Delete,
+    ];
+
+    private readonly RetryClientState _state;
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>
+    /// Initializes a handler with fixed options, for use without <c>IHttpClientFactory</c>.
+    /// </summary>
+    /// <param name="options">The retry options. They are validated and copied, so later changes do not apply.</param>
+    /// <param name="timeProvider">The clock for delays and timeouts. Defaults to <see cref="TimeProvider.System"/>.</param>
+    /// <param name="logger">The logger for retry events. Defaults to none.</param>
+    /// <param name="clientName">The name reported in logs and metrics.</param>
+    /// <exception cref="OptionsValidationException">The options are invalid; the message lists each problem.</exception>
+    public JitteredBackoffHandler(JitteredBackoffOptions options, TimeProvider? timeProvider = null, ILogger? logger = null, string clientName = "")
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(clientName);
+
+        var errors = JitteredBackoffOptionsValidator.Collect(options, string.Empty);
+        if (errors.Count > 0)
+        {
+            throw new OptionsValidationException(clientName, typeof(JitteredBackoffOptions), errors);
+        }
+
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        var effectiveLogger = logger ?? NullLogger.Instance;
+        var source = new RetryOptionsSource(clientName, new EffectiveOptions(options), effectiveLogger);
+        _state = new RetryClientState(clientName, source, new RetryBudget(_timeProvider), effectiveLogger, RetryMetrics.Shared);
+    }
+
+    internal JitteredBackoffHandler(RetryClientState state, TimeProvider timeProvider)
+    {
+        _state = state;
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>
+    /// Always throws: waiting between retries would block the calling thread, so only
+    /// <see cref="HttpClient.SendAsync(HttpRequestMessage, CancellationToken)"/> is supported.
+    /// </summary>
+    /// <exception cref="NotSupportedException">Always.</exception>
+    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        throw new NotSupportedException(
+            $"{nameof(JitteredBackoffHandler)} does not support the synchronous HttpClient.Send, because waiting between retries would block the calling thread. Call HttpClient.SendAsync instead.");
+
+    /// <inheritdoc/>
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+
+        var options = _state.Options.Current;
+        var startTimestamp = _timeProvider.GetTimestamp();
+        if (options.BudgetEnabled)
+        {
+            _state.Budget.RecordCall(options.BudgetWindow);
+        }
+
+        if (options.NeedsAttemptTimer || NeedsBuffering(request, options))
+        {
+            return SendWithRetriesAsync(request, options, startTimestamp, null, cancellationToken);
+        }
+
+        // The first attempt runs without a timer, so a response that is already complete and not
+        // retryable goes back to the caller without any state machine or allocation.
+        Task<HttpResponseMessage> firstAttempt;
+        try
+        {
+            firstAttempt = base.SendAsync(request, cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            firstAttempt = Task.FromException<HttpResponseMessage>(exception);
+        }
+
+        if (firstAttempt.IsCompletedSuccessfully && options.ShouldRetry is null && options.RuleFor((int)firstAttempt.Result.StatusCode) is null)
+        {
+            RecordAttempts(request, options, 1, firstAttempt.Result, null);
+            return firstAttempt;
+        }
+
+        return SendWithRetriesAsync(request, options, startTimestamp, firstAttempt, cancellationToken);
+    }
+
+    private static bool NeedsBuffering(HttpRequestMessage request, EffectiveOptions options) =>
+        options.AnyRetries && request.Content is { } content && !RequestBody.IsReplayable(content);
+
+    private static bool IsIdempotent(HttpRequestMessage request, EffectiveOptions options) =>
+        options.RetryNonIdempotent || IdempotentMethods.Contains(request.Method) || request.Headers.Contains("Idempotency-Key");
+
+    private async Task<HttpResponseMessage> SendWithRetriesAsync(
+        HttpRequestMessage request,
+        EffectiveOptions options,
+        long startTimestamp,
+        Task<HttpResponseMessage>? firstAttempt,
+        CancellationToken cancellationToken)
+    {
+        var originalContent = request.Content;
+        HttpContent? bufferedContent = null;
+        var bodyReplayable = true;
+        RequestSettings? settings = null;
+
+        if (firstAttempt is null && NeedsBuffering(request, options))
+        {
+            settings = RequestSettings.Read(request);
+            if (!settings.RetriesDisabled)
+            {
+                (bufferedContent, bodyReplayable) = await RequestBody.BufferAsync(originalContent!, options.ReplayBufferLimit, cancellationToken).ConfigureAwait(false);
+                if (!bodyReplayable && _state.Logger.IsEnabled(LogLevel.Debug))
+                {
+                    var uri = SafeUri.Format(request.RequestUri);
+                    RetryLog.BodyNotBuffered(_state.Logger, _state.Name, request.Method.Method, uri, options.ReplayBufferLimit);
+                }
+
+                request.Content = bufferedContent;
+            }
+        }
+
+        try
+        {
+            var call = new CallState(request, options, startTimestamp);
+            while (true)
+            {
+                call.Attempt++;
+                var result = await SendAttemptAsync(call, call.Attempt == 1 ? firstAttempt : null, cancellationToken).ConfigureAwait(false);
+
+                var decision = Decide(call, result, ref settings, bodyReplayable);
+                if (decision.Stop)
+                {
+                    return Finish(call, result, decision.Reason, decision.RetryableFailure);
+                }
+
+                result.Response?.Dispose();
+                var delay = TimeSpan.FromTicks(decision.DelayTicks);
+                if (delay > TimeSpan.Zero)
+                {
+                    await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
+                }
+
+                call.Retries++;
+                call.TotalDelayTicks += decision.DelayTicks;
+                request.Options.Set(RetryActivity.ResendCountKey, call.Retries);
+            }
+        }
+        finally
+        {
+            if (bufferedContent is not null)
+            {
+                request.Content = originalContent;
+                bufferedContent.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+namespace Orion.Http.Retry.Internal;
+
+/// <summary>
+/// Reads the wait a server requests through <c>Retry-After</c>.
+/// </summary>
+internal static class RetryAfterParser
+{
+    /// <summary>
+    /// Returns the requested wait, or <see langword="null"/> when the header is missing, invalid,
+    /// or names a date that is not in the future. An HTTP-date is measured against the response's
+    /// <c>Date</c> header when present, else against <paramref name="now"/>.
+    /// </summary>
+    public static TimeSpan? TryGetDelay(HttpResponseMessage response, DateTimeOffset now)
+    {
+        // The typed header is null when the value does not parse, including a repeated header.
+        var header = response.Headers.RetryAfter;
+        if (header is null)
+        {
+            return null;
+        }
+
+        if (header.Delta is { } delta)
+        {
+            return delta >= TimeSpan.Zero ? delta : null;
+        }
+
+        if (header.Date is { } date)
+        {
+            var reference = response.Headers.Date ?? now;
+            var wait = date - reference;
+            return wait > TimeSpan.Zero ? wait : null;
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,119 @@
+namespace Orion.Http.Retry.Internal;
+
+/// <summary>
+/// A retry budget over a sliding window, shared by every handler of one client name.
+/// </summary>
+/// <remarks>
+/// The window is split into buckets of one tenth of its length. Each bucket counts the calls
+/// started and the retries admitted during its slice of time, and is reset by the first thread
+/// that reaches it in a new slice. Counting uses interlocked operations only. A retry is counted
+/// before the limit is checked and uncounted when it does not fit, so concurrent callers can be
+/// refused near the limit but never admitted past it.
+/// </remarks>
+internal sealed class RetryBudget
+{
+    private const int BucketCount = 10;
+
+    private readonly TimeProvider _timeProvider;
+    private readonly Bucket[] _buckets;
+    private long _refusedSinceLog;
+    private long _lastLogTimestamp;
+
+    public RetryBudget(TimeProvider timeProvider)
+    {
+        _timeProvider = timeProvider;
+        _buckets = new Bucket[BucketCount];
+        for (var i = 0; i < BucketCount; i++)
+        {
+            _buckets[i] = new Bucket();
+        }
+
+        _lastLogTimestamp = timeProvider.GetTimestamp();
+    }
+
+    /// <summary>Counts a call that starts now.</summary>
+    public void RecordCall(TimeSpan window)
+    {
+        var bucket = Current(window);
+        Interlocked.Increment(ref bucket.Calls);
+    }
+
+    /// <summary>Admits a retry and counts it, or refuses it when the window has no room left.</summary>
+    public bool TryAcquireRetry(double retryRatio, int minRetriesPerSecond, TimeSpan window)
+    {
+        var bucket = Current(window);
+        Interlocked.Increment(ref bucket.Retries);
+
+        Sum(window, out var calls, out var retries);
+        var limit = (retryRatio * calls) + (minRetriesPerSecond * window.TotalSeconds);
+        if (retries <= limit)
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref bucket.Retries);
+        Interlocked.Increment(ref _refusedSinceLog);
+        return false;
+    }
+
+    /// <summary>
+    /// Returns the number of retries refused since the last report when at least
+    /// <paramref name="interval"/> has passed since then, so that a refusal is logged at most once
+    /// per interval; otherwise returns 0.
+    /// </summary>
+    public long TakeRefusalsToReport(TimeSpan interval, out TimeSpan sinceLastReport)
+    {
+        var last = Interlocked.Read(ref _lastLogTimestamp);
+        sinceLastReport = _timeProvider.GetElapsedTime(last);
+        if (sinceLastReport < interval || Interlocked.CompareExchange(ref _lastLogTimestamp, _timeProvider.GetTimestamp(), last) != last)
+        {
+            return 0;
+        }
+
+        return Interlocked.Exchange(ref _refusedSinceLog, 0);
+    }
+
+    private Bucket Current(TimeSpan window)
+    {
+        var slice = Slice(window);
+        var bucket = _buckets[(int)(slice % BucketCount)];
+        var seen = Interlocked.Read(ref bucket.Slice);
+        if (seen != slice && Interlocked.CompareExchange(ref bucket.Slice, slice, seen) == seen)
+        {
+            // This thread moved the bucket into a new slice, so the counts of the old one go.
+            Interlocked.Exchange(ref bucket.Calls, 0);
+            Interlocked.Exchange(ref bucket.Retries, 0);
+        }
+
+        return bucket;
+    }
+
+    private void Sum(TimeSpan window, out long calls, out long retries)
+    {
+        var slice = Slice(window);
+        calls = 0;
+        retries = 0;
+        foreach (var bucket in _buckets)
+        {
+            if (slice - Interlocked.Read(ref bucket.Slice) < BucketCount)
+            {
+                calls += Interlocked.Read(ref bucket.Calls);
+                retries += Interlocked.Read(ref bucket.Retries);
+            }
+        }
+    }
+
+    private long Slice(TimeSpan window)
+    {
+        var sliceTicks = Math.Max(1, window.Ticks / BucketCount);
+        var elapsed = _timeProvider.GetElapsedTime(0, _timeProvider.GetTimestamp());
+        return elapsed.Ticks / sliceTicks;
+    }
+
+    private sealed class Bucket
+    {
+        public long Slice = -1;
+        public long Calls;
+        public long Retries;
+    }
+}

@@ -72,8 +72,8 @@ public static class OrionServiceCollectionExtensions
         builder.AddJitteredBackoffHandlerCore(profile, configure: null, keyPrefix);
         builder.ConfigureHttpClient((provider, client) =>
         {
-            var options = provider.GetRequiredService<IOptionsMonitor<JitteredBackoffOptions>>().Get(builder.Name);
-            client.Timeout = OrionProfiles.ClientTimeout(options);
+            var options = provider.GetRequiredService<RetryClientStateProvider>().Get(builder.Name).Options.Current;
+            client.Timeout = OrionProfiles.ClientTimeout(options.TotalTimeout);
         });
         builder.AddAsKeyed();
     }

@@ -186,5 +186,42 @@ public class JitteredBackoffHandlerCallTests
         Assert.That(script.Served.Take(2).Select(IsDisposed), Has.All.True);
     }
 
+    [Test]
+    public async Task SendAsync_CancelledDuringAttempt_ThrowsWithCallerTokenAndNoFurtherAttempt()
+    {
+        var attemptStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var endpoint = _harness.ServeHanging(onAttempt: () => attemptStarted.TrySetResult());
+        var client = _harness.CreateClient(OrionProfile.Interactive);
+        using var cancellation = new CancellationTokenSource();
+        var call = client.GetAsync("resource", cancellation.Token);
+        await attemptStarted.Task;
+
+        cancellation.Cancel();
+
+        var exception = Assert.CatchAsync<OperationCanceledException>(() => call);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exception!.CancellationToken, Is.EqualTo(cancellation.Token));
+            Assert.That(_harness.Mock.GetMatchCount(endpoint), Is.EqualTo(1));
+            Assert.That(_harness.Clock.Elapsed, Is.EqualTo(TimeSpan.Zero));
+        });
+    }
+
+    [Test]
+    public async Task SendAsync_OptionsChangedAfterConstruction_KeepsCopiedOptions()
+    {
+        var endpoint = _harness.Serve(new ResponseScript().Then(HttpStatusCode.ServiceUnavailable));
+        var options = RetryHarness.Options(OrionProfile.Interactive);
+        using var client = new HttpClient(new JitteredBackoffHandler(options, _harness.Clock) { InnerHandler = _harness.Mock }, disposeHandler: false)
+        {
+            BaseAddress = RetryHarness.BaseAddress,
+        };
+        options.MaxRetries = 0;
+
+        using var response = await _harness.GetAsync(client);
+
+        Assert.That(_harness.Mock.GetMatchCount(endpoint), Is.EqualTo(4));
+    }
+
     private static bool IsDisposed(HttpResponseMessage response) => ((TrackedContent)response.Content).IsDisposed;
 }

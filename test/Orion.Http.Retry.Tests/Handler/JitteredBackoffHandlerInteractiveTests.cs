@@ -1,6 +1,5 @@
 using System.Net;
 using Orion.Http.Retry.Tests.Infrastructure;
-using RichardSzalay.MockHttp;
 using static Orion.Http.Retry.Tests.Infrastructure.Durations;
 
 namespace Orion.Http.Retry.Tests.Handler;
@@ -72,8 +71,7 @@ public class JitteredBackoffHandlerInteractiveTests
     [Test]
     public void SendAsync_EveryAttemptHangs_EndsAtTotalTimeout()
     {
-        var endpoint = _harness.Mock.When("*");
-        endpoint.Respond(() => new TaskCompletionSource<HttpResponseMessage>().Task);
+        var endpoint = _harness.ServeHanging();
         var client = _harness.CreateClient(OrionProfile.Interactive);
 
         var call = _harness.Clock.RunAsync(client.GetAsync("resource"), advanceTimeouts: true);

@@ -41,6 +41,21 @@ internal sealed class RetryHarness : IDisposable
     /// <summary>Serves a script at a URL pattern; the returned rule's match count is the attempt count.</summary>
     public MockedRequest Serve(ResponseScript script, string url = "*") => Mock.When(url).Respond(script.Next);
 
+    /// <summary>
+    /// Serves attempts that never answer: each ends only when its token is cancelled.
+    /// <paramref name="onAttempt"/> runs as each attempt arrives.
+    /// </summary>
+    public MockedRequest ServeHanging(Action? onAttempt = null)
+    {
+        var endpoint = Mock.When("*");
+        endpoint.Respond(() =>
+        {
+            onAttempt?.Invoke();
+            return new TaskCompletionSource<HttpResponseMessage>().Task;
+        });
+        return endpoint;
+    }
+
     /// <summary>Sends a GET through the client while the clock steps through every wait.</summary>
     public Task<HttpResponseMessage> GetAsync(HttpClient client, string path = "resource") =>
         Clock.RunAsync(client.GetAsync(path));

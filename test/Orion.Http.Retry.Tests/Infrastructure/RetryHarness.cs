@@ -42,7 +42,7 @@ internal sealed class RetryHarness : IDisposable
     public MockedRequest Serve(ResponseScript script, string url = "*") => Mock.When(url).Respond(script.Next);
 
     /// <summary>
-    /// Serves attempts that never answer: each ends only when its token is cancelled.
+    /// Serves attempts that never return a response: each ends only when its token is cancelled.
     /// <paramref name="onAttempt"/> runs as each attempt arrives.
     /// </summary>
     public MockedRequest ServeHanging(Action? onAttempt = null)

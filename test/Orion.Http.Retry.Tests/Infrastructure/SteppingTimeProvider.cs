@@ -24,7 +24,10 @@ internal sealed class SteppingTimeProvider : FakeTimeProvider
     /// <summary>Gets the fake time that has passed since the provider was created.</summary>
     public TimeSpan Elapsed => GetUtcNow() - Start;
 
-    /// <summary>Gets the length of every wait timer that fired, in firing order.</summary>
+    /// <summary>
+    /// Gets the length of every wait timer that fired, in firing order. <c>Task.Delay</c> on a
+    /// <see cref="TimeProvider"/> truncates its delay to whole milliseconds (.NET 10), so these are whole milliseconds.
+    /// </summary>
     public IReadOnlyList<TimeSpan> Waits
     {
         get

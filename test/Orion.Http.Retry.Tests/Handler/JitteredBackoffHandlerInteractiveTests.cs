@@ -20,14 +20,16 @@ public class JitteredBackoffHandlerInteractiveTests
         var script = new ResponseScript().Then(HttpStatusCode.NotFound).Then(HttpStatusCode.OK);
         var endpoint = _harness.Serve(script);
         var client = _harness.CreateClient(OrionProfile.Interactive);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "resource");
 
-        using var response = await _harness.GetAsync(client);
+        using var response = await _harness.Clock.RunAsync(client.SendAsync(request));
 
         Assert.Multiple(() =>
         {
             Assert.That(_harness.Mock.GetMatchCount(endpoint), Is.EqualTo(1));
             Assert.That(response, Is.SameAs(script.Served[0]));
             Assert.That(_harness.Clock.Elapsed, Is.EqualTo(TimeSpan.Zero));
+            Assert.That(request.GetRetryOutcome(), Is.Null, "the first attempt ended the call");
         });
     }
 

@@ -223,5 +223,72 @@ public class JitteredBackoffHandlerCallTests
         Assert.That(_harness.Mock.GetMatchCount(endpoint), Is.EqualTo(4));
     }
 
+    [TestCase("GET", 4)]
+    [TestCase("HEAD", 4)]
+    [TestCase("OPTIONS", 4)]
+    [TestCase("TRACE", 4)]
+    [TestCase("PUT", 4)]
+    [TestCase("DELETE", 4)]
+    [TestCase("POST", 1)]
+    [TestCase("PATCH", 1)]
+    public async Task SendAsync_503ByMethod_RetriesIdempotentMethodsOnly(string method, int expectedAttempts)
+    {
+        var endpoint = _harness.Serve(new ResponseScript().Then(HttpStatusCode.ServiceUnavailable));
+        var client = _harness.CreateClient(OrionProfile.Interactive);
+        using var request = new HttpRequestMessage(new HttpMethod(method), "resource");
+
+        using var response = await _harness.Clock.RunAsync(client.SendAsync(request));
+
+        Assert.That(_harness.Mock.GetMatchCount(endpoint), Is.EqualTo(expectedAttempts));
+    }
+
+    [Test]
+    public async Task SendAsync_PostWithIdempotencyKey_Retried()
+    {
+        var endpoint = _harness.Serve(new ResponseScript().Then(HttpStatusCode.ServiceUnavailable).Then(HttpStatusCode.OK));
+        var client = _harness.CreateClient(OrionProfile.Interactive);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "resource") { Content = new StringContent("payload") };
+        request.Headers.Add("Idempotency-Key", "order-42");
+
+        using var response = await _harness.Clock.RunAsync(client.SendAsync(request));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(_harness.Mock.GetMatchCount(endpoint), Is.EqualTo(2));
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        });
+    }
+
+    [Test]
+    public async Task SendAsync_PostWithRetryNonIdempotent_Retried()
+    {
+        var endpoint = _harness.Serve(new ResponseScript().Then(HttpStatusCode.ServiceUnavailable).Then(HttpStatusCode.OK));
+        var client = _harness.CreateClient(OrionProfile.Interactive, options => options.RetryNonIdempotent = true);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "resource") { Content = new StringContent("payload") };
+
+        using var response = await _harness.Clock.RunAsync(client.SendAsync(request));
+
+        Assert.That(_harness.Mock.GetMatchCount(endpoint), Is.EqualTo(2));
+    }
+
+    [Test]
+    public void SendAsync_PostPastAttemptTimeout_NotRetried()
+    {
+        var endpoint = _harness.ServeHanging();
+        var client = _harness.CreateClient(OrionProfile.Interactive);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "resource") { Content = new StringContent("payload") };
+
+        var call = _harness.Clock.RunAsync(client.SendAsync(request), advanceTimeouts: true);
+
+        var exception = Assert.ThrowsAsync<TaskCanceledException>(() => call);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exception!.InnerException, Is.TypeOf<TimeoutException>());
+            Assert.That(_harness.Mock.GetMatchCount(endpoint), Is.EqualTo(1), "the server may have processed the request");
+            Assert.That(_harness.Clock.Elapsed, Is.EqualTo(Ms(10_000)));
+            Assert.That(request.GetRetryOutcome()?.StopReason, Is.EqualTo(RetryStopReason.MethodNotIdempotent));
+        });
+    }
+
     private static bool IsDisposed(HttpResponseMessage response) => ((TrackedContent)response.Content).IsDisposed;
 }

@@ -134,5 +134,22 @@ public class JitteredBackoffHandlerRetryAfterTests
         });
     }
 
+    [TestCase("60", 60_025L, 45_093L)]
+    [TestCase("120", 120_025L, 67_575L)]
+    public async Task SendAsync_DecorrelatedAfterRetryAfter_NextDelayGrowsFromWaitClampedToCap(string retryAfter, long firstWait, long secondWait)
+    {
+        // With every random draw at 0.25 the spread is 0.025 s, and the next decorrelated delay is
+        // 0.1 s + 0.25 * (3 * previous - 0.1 s), where previous is the first wait clamped to the 90 s cap.
+        var client = _harness.CreateClient(OrionProfile.Batch, options => options.RandomFactory = () => new FixedRandom(0.25));
+        _harness.Serve(new ResponseScript()
+            .ThenRetryAfter(HttpStatusCode.ServiceUnavailable, retryAfter)
+            .Then(HttpStatusCode.ServiceUnavailable)
+            .Then(HttpStatusCode.OK));
+
+        using var response = await _harness.GetAsync(client);
+
+        Assert.That(_harness.Clock.Waits, Is.EqualTo(Ms(firstWait, secondWait)));
+    }
+
     private static string HttpDate(DateTimeOffset value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

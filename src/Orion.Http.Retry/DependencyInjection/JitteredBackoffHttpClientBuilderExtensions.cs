@@ -48,8 +48,10 @@ public static class JitteredBackoffHttpClientBuilderExtensions
             provider.GetRequiredService<TimeProvider>(),
             provider.GetService<ILoggerFactory>()));
 
-        var optionsBuilder = services.AddOptions<JitteredBackoffOptions>(name)
-            .Configure(options => OrionProfiles.Apply(options, profile));
+        // The profile goes first, so a Configure call made before this one still overrides it.
+        services.Insert(0, ServiceDescriptor.Singleton<IConfigureOptions<JitteredBackoffOptions>>(
+            new ConfigureNamedOptions<JitteredBackoffOptions>(name, options => OrionProfiles.Apply(options, profile))));
+        var optionsBuilder = services.AddOptions<JitteredBackoffOptions>(name);
         if (configure is not null)
         {
             optionsBuilder.Configure(configure);

@@ -43,8 +43,9 @@ internal sealed class RetryBudget
         Interlocked.Increment(ref bucket.Retries);
 
         Sum(window, out var calls, out var retries);
+        // The count includes this retry, so the retries made before it are one fewer.
         var limit = (retryRatio * calls) + (minRetriesPerSecond * window.TotalSeconds);
-        if (retries <= limit)
+        if (retries - 1 < limit)
         {
             return true;
         }

@@ -50,10 +50,12 @@ public class RetryBudgetTests
             using var response = await ClockDriver.RunAsync(_clock, () => client.GetAsync(new Uri("http://api.example/")), TimeSpan.FromMilliseconds(1));
         }
 
+        // One more call raises the limit by 0.2, so it gets at most one retry before the refusal.
         using var refused = new HttpRequestMessage(HttpMethod.Get, "http://api.example/");
-        using (await client.SendAsync(refused))
+        using (await ClockDriver.RunAsync(_clock, () => client.SendAsync(refused), TimeSpan.FromMilliseconds(1)))
         {
             Assert.That(refused.GetRetryOutcome()?.StopReason, Is.EqualTo(RetryStopReason.Budget));
+            Assert.That(refused.GetRetryOutcome()?.Attempts, Is.LessThanOrEqualTo(2));
         }
 
         _clock.Advance(Window + TimeSpan.FromSeconds(1));
@@ -192,9 +194,10 @@ public class RetryBudgetTests
 
         using var second = new HttpMessageInvoker(new JitteredBackoffHandler(states.Get(OrionClientNames.Batch), _clock) { InnerHandler = StubHandler.Statuses(503) });
         using var next = new HttpRequestMessage(HttpMethod.Get, "http://api.example/");
-        using var last = await second.SendAsync(next, CancellationToken.None);
+        using var last = await ClockDriver.RunAsync(_clock, () => second.SendAsync(next, CancellationToken.None), TimeSpan.FromMilliseconds(1));
 
         Assert.That(next.GetRetryOutcome()?.StopReason, Is.EqualTo(RetryStopReason.Budget));
+        Assert.That(next.GetRetryOutcome()?.Attempts, Is.LessThanOrEqualTo(2), "One more call raises the limit by 0.2, so at most one retry fits.");
     }
 
     [Test]

@@ -94,6 +94,20 @@ public class AddOrionClientTests
         });
     }
 
+    [Test]
+    public void Configure_BeforeAddOrionClient_OverridesProfile()
+    {
+        var services = new ServiceCollection();
+        services.Configure<JitteredBackoffOptions>(OrionClientNames.Batch, options => options.MaxRetries = 1);
+        services.AddOrionClient();
+        using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptionsFactory<JitteredBackoffOptions>>().Create(OrionClientNames.Batch);
+
+        Assert.That(options.MaxRetries, Is.EqualTo(1));
+        Assert.That(options.Cap, Is.EqualTo(TimeSpan.FromSeconds(90)), "The rest of the batch profile still applies.");
+    }
+
     private static HttpClient CreateClient(ServiceProvider provider, string name)
     {
         var client = provider.GetRequiredService<IHttpClientFactory>().CreateClient(name);

@@ -43,10 +43,11 @@ public static class JitteredBackoffHttpClientBuilderExtensions
         services.TryAddSingleton(provider => new RetryMetrics(provider.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddSingleton(provider => new RetryClientStateProvider(
             provider.GetRequiredService<IOptionsFactory<JitteredBackoffOptions>>(),
-            provider.GetServices<IOptionsChangeTokenSource<JitteredBackoffOptions>>(),
+            provider.GetServices<IOptionsChangeTokenSource<JitteredBackoffOptions>>().Concat(provider.GetServices<ConfigurationReloadSource>()),
             provider.GetRequiredService<RetryMetrics>(),
             provider.GetRequiredService<TimeProvider>(),
-            provider.GetService<ILoggerFactory>()));
+            provider.GetService<ILoggerFactory>(),
+            provider.GetService<IOptionsMonitorCache<JitteredBackoffOptions>>()));
 
         var optionsBuilder = services.AddOptions<JitteredBackoffOptions>(name)
             .Configure(options => OrionProfiles.Apply(options, profile));

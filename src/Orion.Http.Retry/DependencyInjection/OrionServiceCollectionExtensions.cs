@@ -72,15 +72,21 @@ public static class OrionServiceCollectionExtensions
         builder.AddJitteredBackoffHandlerCore(profile, configure: null, keyPrefix);
         builder.ConfigureHttpClient((provider, client) =>
         {
-            var options = provider.GetRequiredService<IOptionsMonitor<JitteredBackoffOptions>>().Get(builder.Name);
-            client.Timeout = OrionProfiles.ClientTimeout(options);
+            // The handler's current options are the last valid ones, while IOptionsMonitor would
+            // build new options, and throw, after an invalid reload.
+            var options = provider.GetRequiredService<RetryClientStateProvider>().Get(builder.Name).Options.Current;
+            client.Timeout = OrionProfiles.ClientTimeout(options.TotalTimeout);
         });
         builder.AddAsKeyed();
     }
 
     private static void Bind(IServiceCollection services, string name, IConfigurationSection section)
     {
-        services.AddOptions<JitteredBackoffOptions>(name).Bind(section);
+        // Configure with Bind instead of OptionsBuilder.Bind, which would also register a change
+        // token source for IOptionsMonitor; see ConfigurationReloadSource for why only the handler
+        // listens to reloads.
+        services.AddOptions<JitteredBackoffOptions>(name).Configure(options => section.Bind(options));
+        services.AddSingleton(new ConfigurationReloadSource(name, section));
         services.AddSingleton<IValidateOptions<JitteredBackoffOptions>>(new ConfigurationTimeSpanValidator(name, section));
     }
 

@@ -17,6 +17,7 @@ internal sealed class RetryOptionsSource : IDisposable
 {
     private readonly string _name;
     private readonly IOptionsFactory<JitteredBackoffOptions>? _factory;
+    private readonly IOptionsMonitorCache<JitteredBackoffOptions>? _monitorCache;
     private readonly ILogger _logger;
     private readonly List<IDisposable> _subscriptions = [];
     private volatile EffectiveOptions _current;
@@ -29,16 +30,22 @@ internal sealed class RetryOptionsSource : IDisposable
         _current = options;
     }
 
-    /// <summary>Creates a source that follows the named options and their change tokens.</summary>
+    /// <summary>
+    /// Creates a source that follows the named options and their change tokens. After each valid
+    /// reload it also replaces the options in <paramref name="monitorCache"/>, so that
+    /// <see cref="IOptionsMonitor{TOptions}"/> returns the options the handler uses.
+    /// </summary>
     public RetryOptionsSource(
         string name,
         IOptionsFactory<JitteredBackoffOptions> factory,
         IEnumerable<IOptionsChangeTokenSource<JitteredBackoffOptions>> changeSources,
-        ILogger logger)
+        ILogger logger,
+        IOptionsMonitorCache<JitteredBackoffOptions>? monitorCache = null)
     {
         _name = name;
         _factory = factory;
         _logger = logger;
+        _monitorCache = monitorCache;
 
         // Invalid options at startup throw here, so a client never starts on them.
         _current = new EffectiveOptions(factory.Create(name));
@@ -66,7 +73,13 @@ internal sealed class RetryOptionsSource : IDisposable
     {
         try
         {
-            _current = new EffectiveOptions(_factory!.Create(_name));
+            var options = _factory!.Create(_name);
+            _current = new EffectiveOptions(options);
+            if (_monitorCache is not null)
+            {
+                _monitorCache.TryRemove(_name);
+                _monitorCache.TryAdd(_name, options);
+            }
         }
         catch (OptionsValidationException exception)
         {

@@ -82,9 +82,8 @@ public static class OrionServiceCollectionExtensions
 
     private static void Bind(IServiceCollection services, string name, IConfigurationSection section)
     {
-        // Configure with Bind instead of OptionsBuilder.Bind, which would also register a change
-        // token source for IOptionsMonitor; see ConfigurationReloadSource for why only the handler
-        // listens to reloads.
+        // OptionsBuilder.Bind would also register a change token source for IOptionsMonitor.
+        // ConfigurationReloadSource explains why only the handler listens to reloads.
         services.AddOptions<JitteredBackoffOptions>(name).Configure(options => section.Bind(options));
         services.AddSingleton(new ConfigurationReloadSource(name, section));
         services.AddSingleton<IValidateOptions<JitteredBackoffOptions>>(new ConfigurationTimeSpanValidator(name, section));

@@ -9,7 +9,7 @@ namespace Orion.Http.Retry.Internal;
 /// <remarks>
 /// It is registered under its own type, not as <see cref="IOptionsChangeTokenSource{TOptions}"/>,
 /// so that only <see cref="RetryOptionsSource"/> listens to it. <see cref="IOptionsMonitor{TOptions}"/>
-/// rebuilds options inside the reload callback of every change token source it knows, so after an
+/// rebuilds options inside the reload callback of every registered change token source, so after an
 /// invalid reload it would throw out of <c>IConfigurationRoot.Reload</c> or the file watcher.
 /// </remarks>
 internal sealed class ConfigurationReloadSource(string name, IConfiguration configuration) : IOptionsChangeTokenSource<JitteredBackoffOptions>

@@ -48,6 +48,8 @@ internal sealed class RetryOptionsSource : IDisposable
         _monitorCache = monitorCache;
 
         // Invalid options at startup throw here, so a client never starts on them.
+        // NOTE: a client first created after an invalid reload throws here too, although startup
+        // validation had valid options, and IHttpClientFactory then keeps failing for that name.
         _current = new EffectiveOptions(factory.Create(name));
 
         foreach (var source in changeSources)

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Text;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -199,6 +201,77 @@ public class ConfigurationBindingTests
         {
             Assert.That(interactive.Timeout, Is.EqualTo(TimeSpan.FromSeconds(65)));
             Assert.That(batch.Timeout, Is.EqualTo(Timeout.InfiniteTimeSpan));
+        });
+    }
+
+    [Test]
+    public void AddOrionClient_AppSettingsJson_BindsBothClients()
+    {
+        const string json = """
+            {
+              "Orion": {
+                "Interactive": {
+                  "Cap": "00:00:02",
+                  "MaxRetries": 2,
+                  "TotalTimeout": "00:00:20",
+                  "StatusRules": {
+                    "503": { "MaxRetries": 0 },
+                    "409": { "MaxRetries": 1, "Base": "00:00:00.500" }
+                  }
+                },
+                "Batch": {
+                  "Mode": "FullJitter",
+                  "RetryTimeout": "00:30:00",
+                  "ReplayBufferLimit": 4194304,
+                  "StatusRules": {
+                    "429": { "MaxRetries": 60 },
+                    "404": { "MaxRetries": 0 }
+                  },
+                  "RetryBudget": { "RetryRatio": 0.1 }
+                }
+              }
+            }
+            """;
+        var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json))).Build();
+        using var host = OrionTestHost.Create(configuration);
+
+        var interactive = Options(host, OrionClientNames.Interactive);
+        var batch = Options(host, OrionClientNames.Batch);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(interactive.Cap, Is.EqualTo(TimeSpan.FromSeconds(2)));
+            Assert.That(interactive.MaxRetries, Is.EqualTo(2));
+            Assert.That(interactive.TotalTimeout, Is.EqualTo(TimeSpan.FromSeconds(20)));
+            Assert.That(interactive.StatusRules[503].MaxRetries, Is.Zero);
+            Assert.That(interactive.StatusRules[409].MaxRetries, Is.EqualTo(1));
+            Assert.That(interactive.StatusRules[409].Base, Is.EqualTo(TimeSpan.FromMilliseconds(500)));
+            Assert.That(batch.Mode, Is.EqualTo(BackoffMode.FullJitter));
+            Assert.That(batch.RetryTimeout, Is.EqualTo(TimeSpan.FromMinutes(30)));
+            Assert.That(batch.ReplayBufferLimit, Is.EqualTo(4 * 1024 * 1024));
+            Assert.That(batch.StatusRules[429].MaxRetries, Is.EqualTo(60));
+            Assert.That(batch.StatusRules[429].RetryTimeout, Is.EqualTo(TimeSpan.FromHours(1)));
+            Assert.That(batch.StatusRules[404].MaxRetries, Is.Zero);
+            Assert.That(batch.RetryBudget.RetryRatio, Is.EqualTo(0.1));
+            Assert.That(batch.RetryBudget.Window, Is.EqualTo(TimeSpan.FromSeconds(10)));
+        });
+    }
+
+    [Test]
+    public void AddOrionClient_JsonNullTimeout_UnsetsIt()
+    {
+        const string json = """{ "Orion": { "Interactive": { "TotalTimeout": null, "AttemptTimeout": "" } } }""";
+        var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json))).Build();
+        using var host = OrionTestHost.Create(configuration);
+
+        var options = Options(host, OrionClientNames.Interactive);
+        using var client = host.CreateClient(OrionClientNames.Interactive);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(options.TotalTimeout, Is.Null);
+            Assert.That(options.AttemptTimeout, Is.EqualTo(TimeSpan.FromSeconds(10)));
+            Assert.That(client.Timeout, Is.EqualTo(Timeout.InfiniteTimeSpan));
         });
     }
 }

@@ -38,9 +38,11 @@ internal sealed class OrionTestHost : IDisposable
 
     public FakeLogCollector Logs => Services.GetFakeLogCollector();
 
-    public static OrionTestHost Create(IDictionary<string, string?> settings, Action<IServiceCollection>? configure = null)
+    public static OrionTestHost Create(IDictionary<string, string?> settings, Action<IServiceCollection>? configure = null) =>
+        Create(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), configure);
+
+    public static OrionTestHost Create(IConfigurationRoot configuration, Action<IServiceCollection>? configure = null)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var time = new FakeTimeProvider();
         var interactive = new StatusResponder();
         var batch = new StatusResponder();

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
@@ -31,8 +32,8 @@ internal sealed class RetryOptionsSource : IDisposable
     }
 
     /// <summary>
-    /// Creates a source that follows the named options and their change tokens. After each valid
-    /// reload it also replaces the options in <paramref name="monitorCache"/>, so that
+    /// Creates a source that follows the named options and their change tokens. Whenever it
+    /// accepts options it also puts them in <paramref name="monitorCache"/>, so that
     /// <see cref="IOptionsMonitor{TOptions}"/> returns the options the handler uses.
     /// </summary>
     public RetryOptionsSource(
@@ -47,10 +48,7 @@ internal sealed class RetryOptionsSource : IDisposable
         _logger = logger;
         _monitorCache = monitorCache;
 
-        // Invalid options at startup throw here, so a client never starts on them.
-        // NOTE: a client first created after an invalid reload throws here too, although startup
-        // validation had valid options, and IHttpClientFactory then keeps failing for that name.
-        _current = new EffectiveOptions(factory.Create(name));
+        _current = new EffectiveOptions(CreateInitialOptions());
 
         foreach (var source in changeSources)
         {
@@ -71,26 +69,63 @@ internal sealed class RetryOptionsSource : IDisposable
         }
     }
 
+    /// <summary>
+    /// Builds the options the client starts on. When the configuration is invalid by now, the
+    /// client starts on the options that startup validation left in the monitor's cache. Without such options the exception propagates, so a client never
+    /// starts on invalid options.
+    /// </summary>
+    private JitteredBackoffOptions CreateInitialOptions()
+    {
+        try
+        {
+            var options = _factory!.Create(_name);
+            Publish(options);
+            return options;
+        }
+        catch (Exception exception) when (_monitorCache is not null && IsInvalidOptions(exception))
+        {
+            var lastValid = _monitorCache.GetOrAdd(_name, () =>
+            {
+                ExceptionDispatchInfo.Throw(exception);
+                return null!;
+            });
+            RetryLog.OptionsReloadRejected(_logger, _name, Describe(exception));
+            return lastValid;
+        }
+    }
+
     private void Reload()
     {
         try
         {
             var options = _factory!.Create(_name);
             _current = new EffectiveOptions(options);
-            if (_monitorCache is not null)
-            {
-                _monitorCache.TryRemove(_name);
-                _monitorCache.TryAdd(_name, options);
-            }
+            Publish(options);
         }
-        catch (OptionsValidationException exception)
+        catch (Exception exception) when (IsInvalidOptions(exception))
         {
-            RetryLog.OptionsReloadRejected(_logger, _name, string.Join(" ", exception.Failures));
-        }
-        catch (InvalidOperationException exception)
-        {
-            // The binder throws this for a value it cannot convert, such as "abc" for a TimeSpan.
-            RetryLog.OptionsReloadRejected(_logger, _name, exception.Message);
+            RetryLog.OptionsReloadRejected(_logger, _name, Describe(exception));
         }
     }
+
+    /// <summary>Replaces the options in the monitor's cache, so that IOptionsMonitor returns what the handler uses.</summary>
+    private void Publish(JitteredBackoffOptions options)
+    {
+        if (_monitorCache is not null)
+        {
+            _monitorCache.TryRemove(_name);
+            _monitorCache.TryAdd(_name, options);
+        }
+    }
+
+    /// <summary>
+    /// Returns whether building the options failed because of their values: a validation failure,
+    /// or a value the binder cannot convert, such as "abc" for a TimeSpan, which it reports as an
+    /// <see cref="InvalidOperationException"/>.
+    /// </summary>
+    private static bool IsInvalidOptions(Exception exception) =>
+        exception is OptionsValidationException or InvalidOperationException;
+
+    private static string Describe(Exception exception) =>
+        exception is OptionsValidationException validation ? string.Join(" ", validation.Failures) : exception.Message;
 }

@@ -185,4 +185,55 @@ public class ConfigurationReloadTests
             Assert.That(afterInvalid, Is.EqualTo(4));
         });
     }
+
+    [Test]
+    public async Task CreateClient_FirstCreatedAfterInvalidReload_UsesStartupOptionsAndLogsError()
+    {
+        using var host = CreateHost();
+        host.Services.GetRequiredService<IStartupValidator>().Validate();
+        Reload(host, MaxRetriesKey, "5000");
+
+        using var client = host.CreateClient(OrionClientNames.Interactive);
+        var attempts = await CountAttemptsAsync(host, client);
+
+        var errors = host.Logs.GetSnapshot().Where(record => record.Level == LogLevel.Error).ToArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(attempts, Is.EqualTo(3));
+            Assert.That(errors, Has.Length.EqualTo(1));
+            Assert.That(errors[0].Message, Does.Contain("Orion:Interactive:MaxRetries is 5000"));
+        });
+    }
+
+    [Test]
+    public async Task CreateClient_FirstCreatedAfterInvalidReload_FollowsLaterValidReload()
+    {
+        using var host = CreateHost();
+        host.Services.GetRequiredService<IStartupValidator>().Validate();
+        Reload(host, MaxRetriesKey, "5000");
+        using var client = host.CreateClient(OrionClientNames.Interactive);
+
+        Reload(host, MaxRetriesKey, "1");
+
+        var attempts = await CountAttemptsAsync(host, client);
+        Assert.That(attempts, Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task CreateClient_FirstCreatedAfterValidReload_UsesReloadedOptions()
+    {
+        using var host = CreateHost();
+        host.Services.GetRequiredService<IStartupValidator>().Validate();
+        Reload(host, MaxRetriesKey, "1");
+
+        using var client = host.CreateClient(OrionClientNames.Interactive);
+        var attempts = await CountAttemptsAsync(host, client);
+
+        var monitored = host.Services.GetRequiredService<IOptionsMonitor<JitteredBackoffOptions>>().Get(OrionClientNames.Interactive);
+        Assert.Multiple(() =>
+        {
+            Assert.That(attempts, Is.EqualTo(2));
+            Assert.That(monitored.MaxRetries, Is.EqualTo(1));
+        });
+    }
 }

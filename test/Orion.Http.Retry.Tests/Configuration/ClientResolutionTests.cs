@@ -8,7 +8,7 @@ namespace Orion.Http.Retry.Tests.Configuration;
 
 /// <summary>
 /// Keyed, named and typed clients resolve with the handler and the profile they were given.
-/// A 404 tells the profiles apart: only the batch profile retries it, 8 times.
+/// A 404 distinguishes the profiles, because only the batch profile retries it, 8 times.
 /// </summary>
 public class ClientResolutionTests
 {

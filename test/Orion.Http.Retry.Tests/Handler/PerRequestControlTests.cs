@@ -94,8 +94,8 @@ public class PerRequestControlTests
 
         using var response = await SendAsync(client, request);
 
-        // The first wait (0.2 s) begins at 0 s and the second (0.4 s) at 0.2 s, before the
-        // timeout; the third would begin at 0.6 s, after it.
+        // The first wait (0.2 s) begins at 0 s and the second (0.4 s) at 0.2 s, both before the
+        // timeout. The third would begin at 0.6 s, after it.
         Assert.Multiple(() =>
         {
             Assert.That(_counter.Count, Is.EqualTo(3));

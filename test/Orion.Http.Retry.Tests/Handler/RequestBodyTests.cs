@@ -12,8 +12,8 @@ using Orion.Http.Retry.Tests.Infrastructure;
 namespace Orion.Http.Retry.Tests.Handler;
 
 /// <summary>
-/// Request bodies as a real server receives them on every attempt. The server answers 503 to the
-/// first two attempts and 200 to the third; base and cap are zero, so no test waits.
+/// Request bodies as a real server receives them on every attempt. The server returns 503 to the
+/// first two attempts and 200 to the third. Base and cap are zero, so no test waits.
 /// </summary>
 public class RequestBodyTests
 {

@@ -3,7 +3,7 @@ using System.Net;
 namespace Orion.Http.Retry.Tests.Infrastructure;
 
 /// <summary>
-/// A primary handler that answers every request with <see cref="Status"/> and counts the requests.
+/// A primary handler that responds to every request with <see cref="Status"/> and counts the requests.
 /// </summary>
 internal sealed class StatusResponder : HttpMessageHandler
 {

@@ -104,7 +104,7 @@ public class ConfigurationReloadTests
         {
             Assert.That(attempts, Is.EqualTo(3));
             Assert.That(errors, Has.Length.EqualTo(1));
-            Assert.That(errors[0].Message, Does.Contain("'many' at 'Orion:Interactive:MaxRetries'"));
+            Assert.That(errors[0].Message, Does.Contain("Orion:Interactive:MaxRetries is 'many', which is not a whole number."));
         });
     }
 

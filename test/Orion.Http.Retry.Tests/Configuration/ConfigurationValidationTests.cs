@@ -73,17 +73,37 @@ public class ConfigurationValidationTests
         });
     }
 
-    [TestCase("Orion:Interactive:Mode", "Quadratic", "Orion.Http.Retry.BackoffMode")]
-    [TestCase("Orion:Interactive:Base", "soon", "System.TimeSpan")]
-    [TestCase("Orion:Batch:MaxRetries", "many", "System.Int32")]
-    public void Validate_UnconvertibleValue_MessageNamesKeyAndValue(string key, string value, string typeName)
+    [TestCase("Orion:Interactive:Mode", "Quadratic", "Orion:Interactive:Mode is 'Quadratic', which is not a backoff mode. Use one of: DecorrelatedJitter, FullJitter, Exponential.")]
+    [TestCase("Orion:Interactive:Base", "soon", "Orion:Interactive:Base is 'soon', which is not a duration. Write a duration as hh:mm:ss, such as '00:05:00' for five minutes or '00:00:00.250' for 250 milliseconds.")]
+    [TestCase("Orion:Batch:MaxRetries", "many", "Orion:Batch:MaxRetries is 'many', which is not a whole number. Use a count from 0 to 1000.")]
+    [TestCase("Orion:Batch:StatusRules:429:MaxRetries", "2.5", "Orion:Batch:StatusRules:429:MaxRetries is '2.5', which is not a whole number. Use a count from 0 to 1000.")]
+    [TestCase("Orion:Interactive:StatusRules:503:Cap", "5s", "Orion:Interactive:StatusRules:503:Cap is '5s', which is not a duration. Write a duration as hh:mm:ss, such as '00:05:00' for five minutes or '00:00:00.250' for 250 milliseconds.")]
+    [TestCase("Orion:Interactive:StatusRules:TooMany:MaxRetries", "1", "Orion:Interactive:StatusRules:TooMany names status code 'TooMany', which is not a number. Use a status code from 100 to 599 as the key.")]
+    [TestCase("Orion:Interactive:RetryNonIdempotent", "yes", "Orion:Interactive:RetryNonIdempotent is 'yes', which is not a boolean. Use true or false.")]
+    [TestCase("Orion:Interactive:ReplayBufferLimit", "1MiB", "Orion:Interactive:ReplayBufferLimit is '1MiB', which is not a whole number of bytes. Use a byte count from 0 to 2147483647, such as 1048576 for 1 MiB.")]
+    [TestCase("Orion:Batch:RetryBudget:RetryRatio", "20%", "Orion:Batch:RetryBudget:RetryRatio is '20%', which is not a number. Use a ratio from 0 to 10, such as 0.2 for one retry per five calls.")]
+    [TestCase("Orion:Batch:RetryBudget:MinRetriesPerSecond", "ten", "Orion:Batch:RetryBudget:MinRetriesPerSecond is 'ten', which is not a whole number. Use a count from 0 to 100000.")]
+    [TestCase("Orion:Batch:RetryBudget:Enabled", "on", "Orion:Batch:RetryBudget:Enabled is 'on', which is not a boolean. Use true or false.")]
+    public void Validate_UnconvertibleValue_MessageNamesKeyValueAndForm(string key, string value, string expectedMessage)
     {
-        using var host = OrionTestHost.Create(new Dictionary<string, string?> { [key] = value });
+        var exception = ValidateAtStartup(key, value);
+
+        Assert.That(exception.Failures, Is.EqualTo(new[] { expectedMessage }));
+    }
+
+    [Test]
+    public void Validate_SeveralUnconvertibleValues_ListsEach()
+    {
+        using var host = OrionTestHost.Create(new Dictionary<string, string?>
+        {
+            ["Orion:Interactive:Mode"] = "Quadratic",
+            ["Orion:Interactive:Cap"] = "soon",
+        });
         var validator = host.Services.GetRequiredService<IStartupValidator>();
 
-        var exception = Assert.Throws<InvalidOperationException>(validator.Validate);
+        var exception = Assert.Throws<OptionsValidationException>(validator.Validate);
 
-        Assert.That(exception!.Message, Is.EqualTo($"Failed to convert configuration value '{value}' at '{key}' to type '{typeName}'."));
+        Assert.That(exception!.Failures.Count(), Is.EqualTo(2));
     }
 
     [Test]

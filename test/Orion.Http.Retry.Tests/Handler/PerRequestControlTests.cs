@@ -286,6 +286,53 @@ public class PerRequestControlTests
     }
 
     [Test]
+    public async Task RandomFactory_SeededSource_RepeatsDelaysAndIsCalledOncePerCall()
+    {
+        var factoryCalls = 0;
+        var delays = new List<TimeSpan>();
+        var options = ExponentialOptions();
+        options.Mode = BackoffMode.DecorrelatedJitter;
+        options.RandomFactory = () =>
+        {
+            factoryCalls++;
+            return new Random(7);
+        };
+        options.OnRetry = attempt => delays.Add(attempt.Delay);
+        using var client = CreateClient(options);
+        using var first = new HttpRequestMessage(HttpMethod.Get, Url);
+        using var second = new HttpRequestMessage(HttpMethod.Get, Url);
+
+        using var firstResponse = await SendAsync(client, first);
+        using var secondResponse = await SendAsync(client, second);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(factoryCalls, Is.EqualTo(2));
+            Assert.That(delays, Has.Count.EqualTo(6));
+            Assert.That(delays.Skip(3), Is.EqualTo(delays.Take(3)));
+        });
+    }
+
+    [Test]
+    public async Task RandomFactory_FirstAttemptSucceeded_NotCalled()
+    {
+        _statuses.Enqueue(HttpStatusCode.OK);
+        var factoryCalls = 0;
+        var options = ExponentialOptions();
+        options.RandomFactory = () =>
+        {
+            factoryCalls++;
+            return new Random(7);
+        };
+        using var client = CreateClient(options);
+        using var request = new HttpRequestMessage(HttpMethod.Get, Url);
+
+        using var response = await SendAsync(client, request);
+
+        Assert.That(factoryCalls, Is.Zero);
+    }
+
+    [Test]
     public void Send_Synchronous_ThrowsNotSupportedNamingSendAsync()
     {
         using var client = CreateClient(ExponentialOptions());

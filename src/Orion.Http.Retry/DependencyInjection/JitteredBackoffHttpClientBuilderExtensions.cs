@@ -56,8 +56,12 @@ public static class JitteredBackoffHttpClientBuilderExtensions
             optionsBuilder.Configure(configure);
         }
 
-        optionsBuilder.ValidateOnStart();
         services.AddSingleton<IValidateOptions<JitteredBackoffOptions>>(new JitteredBackoffOptionsValidator(name, keyPrefix));
+        services.AddOptions<OptionsStartupCheck>(name)
+            .Validate<RetryClientStateProvider>(
+                (_, states) => states.Get(name) is not null,
+                $"The retry options of client '{name}' are invalid.")
+            .ValidateOnStart();
 
         builder.AddHttpMessageHandler(provider =>
         {

@@ -72,8 +72,6 @@ public static class OrionServiceCollectionExtensions
         builder.AddJitteredBackoffHandlerCore(profile, configure: null, keyPrefix);
         builder.ConfigureHttpClient((provider, client) =>
         {
-            // The handler's current options are the last valid ones, while IOptionsMonitor would
-            // build new options, and throw, after an invalid reload.
             var options = provider.GetRequiredService<RetryClientStateProvider>().Get(builder.Name).Options.Current;
             client.Timeout = OrionProfiles.ClientTimeout(options.TotalTimeout);
         });

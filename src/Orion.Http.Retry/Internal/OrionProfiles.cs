@@ -53,9 +53,6 @@ internal static class OrionProfiles
     /// Returns the <see cref="HttpClient.Timeout"/> for a client: the total timeout plus a margin,
     /// so that the handler's own limit fires first, or infinite when the total timeout is unset.
     /// </summary>
-    public static TimeSpan ClientTimeout(JitteredBackoffOptions options) => ClientTimeout(options.TotalTimeout);
-
-    /// <summary>Returns the <see cref="HttpClient.Timeout"/> for a client with the given total timeout.</summary>
     public static TimeSpan ClientTimeout(TimeSpan? totalTimeout) =>
         totalTimeout is { } total ? total + ClientTimeoutMargin : Timeout.InfiniteTimeSpan;
 }

@@ -27,8 +27,6 @@ internal sealed class RetryBudget
         {
             _buckets[i] = new Bucket();
         }
-
-        _lastLogTimestamp = timeProvider.GetTimestamp();
     }
 
     /// <summary>Counts a call that starts now.</summary>
@@ -63,9 +61,11 @@ internal sealed class RetryBudget
     /// </summary>
     public long TakeRefusalsToReport(TimeSpan interval, out TimeSpan sinceLastReport)
     {
+        // A timestamp of zero means nothing was reported yet, so the first refusal is reported at once.
         var last = Interlocked.Read(ref _lastLogTimestamp);
-        sinceLastReport = _timeProvider.GetElapsedTime(last);
-        if (sinceLastReport < interval || Interlocked.CompareExchange(ref _lastLogTimestamp, _timeProvider.GetTimestamp(), last) != last)
+        var now = _timeProvider.GetTimestamp();
+        sinceLastReport = last == 0 ? TimeSpan.Zero : _timeProvider.GetElapsedTime(last, now);
+        if ((last != 0 && sinceLastReport < interval) || Interlocked.CompareExchange(ref _lastLogTimestamp, now, last) != last)
         {
             return 0;
         }

@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
@@ -48,7 +47,10 @@ internal sealed class RetryOptionsSource : IDisposable
         _logger = logger;
         _monitorCache = monitorCache;
 
-        _current = new EffectiveOptions(CreateInitialOptions());
+        // Invalid options at startup throw here, so a client never starts on them.
+        var initial = factory.Create(name);
+        Publish(initial);
+        _current = new EffectiveOptions(initial);
 
         foreach (var source in changeSources)
         {
@@ -69,31 +71,6 @@ internal sealed class RetryOptionsSource : IDisposable
         }
     }
 
-    /// <summary>
-    /// Builds the options the client starts on. When the configuration is invalid by now, the
-    /// client starts on the options that startup validation left in the monitor's cache. Without such options the exception propagates, so a client never
-    /// starts on invalid options.
-    /// </summary>
-    private JitteredBackoffOptions CreateInitialOptions()
-    {
-        try
-        {
-            var options = _factory!.Create(_name);
-            Publish(options);
-            return options;
-        }
-        catch (Exception exception) when (_monitorCache is not null && IsInvalidOptions(exception))
-        {
-            var lastValid = _monitorCache.GetOrAdd(_name, () =>
-            {
-                ExceptionDispatchInfo.Throw(exception);
-                return null!;
-            });
-            RetryLog.OptionsReloadRejected(_logger, _name, Describe(exception));
-            return lastValid;
-        }
-    }
-
     private void Reload()
     {
         try
@@ -102,9 +79,14 @@ internal sealed class RetryOptionsSource : IDisposable
             _current = new EffectiveOptions(options);
             Publish(options);
         }
-        catch (Exception exception) when (IsInvalidOptions(exception))
+        catch (OptionsValidationException exception)
         {
-            RetryLog.OptionsReloadRejected(_logger, _name, Describe(exception));
+            RetryLog.OptionsReloadRejected(_logger, _name, string.Join(" ", exception.Failures));
+        }
+        catch (InvalidOperationException exception)
+        {
+            // The binder throws this for a value it cannot convert, such as "abc" for a TimeSpan.
+            RetryLog.OptionsReloadRejected(_logger, _name, exception.Message);
         }
     }
 
@@ -117,15 +99,4 @@ internal sealed class RetryOptionsSource : IDisposable
             _monitorCache.TryAdd(_name, options);
         }
     }
-
-    /// <summary>
-    /// Returns whether building the options failed because of their values: a validation failure,
-    /// or a value the binder cannot convert, such as "abc" for a TimeSpan, which it reports as an
-    /// <see cref="InvalidOperationException"/>.
-    /// </summary>
-    private static bool IsInvalidOptions(Exception exception) =>
-        exception is OptionsValidationException or InvalidOperationException;
-
-    private static string Describe(Exception exception) =>
-        exception is OptionsValidationException validation ? string.Join(" ", validation.Failures) : exception.Message;
 }

@@ -75,10 +75,10 @@ public class ClientResolutionTests
         using var provider = services.BuildServiceProvider();
 
         var catalog = provider.GetRequiredService<CatalogClient>();
-        using var unavailable = await catalog.Client.GetAsync(new Uri("http://catalog.test/items/1")).AdvanceUntilCompleteAsync(time, Step);
+        using var unavailable = await ClockDriver.RunAsync(time, () => catalog.Client.GetAsync(new Uri("http://catalog.test/items/1")), Step);
         var afterUnavailable = responder.Count;
         responder.Status = HttpStatusCode.NotFound;
-        using var notFound = await catalog.Client.GetAsync(new Uri("http://catalog.test/items/2")).AdvanceUntilCompleteAsync(time, Step);
+        using var notFound = await ClockDriver.RunAsync(time, () => catalog.Client.GetAsync(new Uri("http://catalog.test/items/2")), Step);
 
         var options = provider.GetRequiredService<IOptionsMonitor<JitteredBackoffOptions>>().Get(nameof(CatalogClient));
         Assert.Multiple(() =>
@@ -105,7 +105,7 @@ public class ClientResolutionTests
         using var provider = services.BuildServiceProvider();
 
         using var client = provider.GetRequiredService<IHttpClientFactory>().CreateClient("inventory");
-        using var response = await client.GetAsync(new Uri("http://inventory.test/stock")).AdvanceUntilCompleteAsync(time, Step);
+        using var response = await ClockDriver.RunAsync(time, () => client.GetAsync(new Uri("http://inventory.test/stock")), Step);
 
         var interactive = provider.GetRequiredService<IOptionsMonitor<JitteredBackoffOptions>>().Get(OrionClientNames.Interactive);
         Assert.Multiple(() =>

@@ -59,7 +59,7 @@ public class ConfigurationReloadTests
         var call = client.GetAsync(new Uri("http://orion.test/items/1"));
 
         Reload(host, MaxRetriesKey, "0");
-        using var response = await call.AdvanceUntilCompleteAsync(host.Time, TimeSpan.FromMilliseconds(100));
+        using var response = await ClockDriver.RunAsync(host.Time, () => call, TimeSpan.FromMilliseconds(100));
 
         var next = await CountAttemptsAsync(host, client);
         Assert.Multiple(() =>

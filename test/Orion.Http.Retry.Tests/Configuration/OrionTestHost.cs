@@ -62,7 +62,7 @@ internal sealed class OrionTestHost : IDisposable
 
     /// <summary>Sends a GET and advances the fake clock until the call completes.</summary>
     public Task<HttpResponseMessage> GetAsync(HttpClient client, HttpRequestMessage? request = null) =>
-        client.SendAsync(request ?? new HttpRequestMessage(HttpMethod.Get, "http://orion.test/items/1")).AdvanceUntilCompleteAsync(Time, Step);
+        ClockDriver.RunAsync(Time, () => client.SendAsync(request ?? new HttpRequestMessage(HttpMethod.Get, "http://orion.test/items/1")), Step);
 
     public void Dispose() => Services.Dispose();
 }

@@ -12,7 +12,7 @@ namespace Orion.Http.Retry.Tests.Handler;
 public class PerRequestControlTests
 {
     private const string Url = "http://orders.test/orders/7";
-    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(50);
     private static readonly int[] ExpectedAttemptNumbers = [1, 2, 3];
     private static readonly double[] ExpectedDelaysMilliseconds = [200, 400, 800];
 
@@ -54,7 +54,7 @@ public class PerRequestControlTests
     }
 
     private Task<HttpResponseMessage> SendAsync(HttpClient client, HttpRequestMessage request) =>
-        client.SendAsync(request).AdvanceUntilCompleteAsync(_time, Step);
+        ClockDriver.RunAsync(_time, () => client.SendAsync(request), Step);
 
     [Test]
     public async Task WithRetryLimits_MaxRetries_AppliesToThatCallOnly()

@@ -43,10 +43,11 @@ public static class JitteredBackoffHttpClientBuilderExtensions
         services.TryAddSingleton(provider => new RetryMetrics(provider.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddSingleton(provider => new RetryClientStateProvider(
             provider.GetRequiredService<IOptionsFactory<JitteredBackoffOptions>>(),
-            provider.GetServices<IOptionsChangeTokenSource<JitteredBackoffOptions>>(),
+            provider.GetServices<IOptionsChangeTokenSource<JitteredBackoffOptions>>().Concat(provider.GetServices<ConfigurationReloadSource>()),
             provider.GetRequiredService<RetryMetrics>(),
             provider.GetRequiredService<TimeProvider>(),
-            provider.GetService<ILoggerFactory>()));
+            provider.GetService<ILoggerFactory>(),
+            provider.GetService<IOptionsMonitorCache<JitteredBackoffOptions>>()));
 
         // The profile goes first, so a Configure call made before this one still overrides it.
         services.Insert(0, ServiceDescriptor.Singleton<IConfigureOptions<JitteredBackoffOptions>>(

@@ -80,7 +80,21 @@ public static class OrionServiceCollectionExtensions
 
     private static void Bind(IServiceCollection services, string name, IConfigurationSection section)
     {
-        services.AddOptions<JitteredBackoffOptions>(name).Bind(section);
+        // OptionsBuilder.Bind would also register a change token source for IOptionsMonitor.
+        // ConfigurationReloadSource explains why only the handler listens to reloads.
+        services.AddOptions<JitteredBackoffOptions>(name).Configure(options =>
+        {
+            // Checked first because the binder stops at the first value it cannot convert, with
+            // a message that gives no allowed values.
+            var errors = ConfigurationValueChecker.FindUnconvertible(section);
+            if (errors.Count > 0)
+            {
+                throw new OptionsValidationException(name, typeof(JitteredBackoffOptions), errors);
+            }
+
+            section.Bind(options);
+        });
+        services.AddSingleton(new ConfigurationReloadSource(name, section));
         services.AddSingleton<IValidateOptions<JitteredBackoffOptions>>(new ConfigurationTimeSpanValidator(name, section));
     }
 

@@ -173,7 +173,9 @@ public sealed partial class JitteredBackoffHandler : DelegatingHandler
         }
         finally
         {
-            if (bufferedContent is not null)
+            // A body whose declared length is over the limit comes back as the caller's own
+            // content, which the handler must not dispose.
+            if (bufferedContent is not null && !ReferenceEquals(bufferedContent, originalContent))
             {
                 request.Content = originalContent;
                 bufferedContent.Dispose();

@@ -14,7 +14,8 @@ internal sealed class RetryClientStateProvider(
     IEnumerable<IOptionsChangeTokenSource<JitteredBackoffOptions>> changeSources,
     RetryMetrics metrics,
     TimeProvider timeProvider,
-    ILoggerFactory? loggerFactory = null) : IDisposable
+    ILoggerFactory? loggerFactory = null,
+    IOptionsMonitorCache<JitteredBackoffOptions>? monitorCache = null) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<RetryClientState>> _states = new(StringComparer.Ordinal);
     private readonly IOptionsChangeTokenSource<JitteredBackoffOptions>[] _changeSources = [.. changeSources];
@@ -38,7 +39,7 @@ internal sealed class RetryClientStateProvider(
     private RetryClientState Create(string name)
     {
         var logger = (ILogger?)loggerFactory?.CreateLogger("Orion.Http.Retry.JitteredBackoffHandler") ?? NullLogger.Instance;
-        var options = new RetryOptionsSource(name, factory, _changeSources, logger);
+        var options = new RetryOptionsSource(name, factory, _changeSources, logger, monitorCache);
         return new RetryClientState(name, options, new RetryBudget(TimeProvider), logger, metrics);
     }
 }

@@ -17,6 +17,7 @@ internal sealed class RetryOptionsSource : IDisposable
 {
     private readonly string _name;
     private readonly IOptionsFactory<JitteredBackoffOptions>? _factory;
+    private readonly IOptionsMonitorCache<JitteredBackoffOptions>? _monitorCache;
     private readonly ILogger _logger;
     private readonly List<IDisposable> _subscriptions = [];
     private volatile EffectiveOptions _current;
@@ -29,19 +30,27 @@ internal sealed class RetryOptionsSource : IDisposable
         _current = options;
     }
 
-    /// <summary>Creates a source that follows the named options and their change tokens.</summary>
+    /// <summary>
+    /// Creates a source that follows the named options and their change tokens. Whenever it
+    /// accepts options it also puts them in <paramref name="monitorCache"/>, so that
+    /// <see cref="IOptionsMonitor{TOptions}"/> returns the options the handler uses.
+    /// </summary>
     public RetryOptionsSource(
         string name,
         IOptionsFactory<JitteredBackoffOptions> factory,
         IEnumerable<IOptionsChangeTokenSource<JitteredBackoffOptions>> changeSources,
-        ILogger logger)
+        ILogger logger,
+        IOptionsMonitorCache<JitteredBackoffOptions>? monitorCache = null)
     {
         _name = name;
         _factory = factory;
         _logger = logger;
+        _monitorCache = monitorCache;
 
         // Invalid options at startup throw here, so a client never starts on them.
-        _current = new EffectiveOptions(factory.Create(name));
+        var initial = factory.Create(name);
+        Publish(initial);
+        _current = new EffectiveOptions(initial);
 
         foreach (var source in changeSources)
         {
@@ -66,7 +75,9 @@ internal sealed class RetryOptionsSource : IDisposable
     {
         try
         {
-            _current = new EffectiveOptions(_factory!.Create(_name));
+            var options = _factory!.Create(_name);
+            _current = new EffectiveOptions(options);
+            Publish(options);
         }
         catch (OptionsValidationException exception)
         {
@@ -76,6 +87,16 @@ internal sealed class RetryOptionsSource : IDisposable
         {
             // The binder throws this for a value it cannot convert, such as "abc" for a TimeSpan.
             RetryLog.OptionsReloadRejected(_logger, _name, exception.Message);
+        }
+    }
+
+    /// <summary>Replaces the options in the monitor's cache, so that IOptionsMonitor returns what the handler uses.</summary>
+    private void Publish(JitteredBackoffOptions options)
+    {
+        if (_monitorCache is not null)
+        {
+            _monitorCache.TryRemove(_name);
+            _monitorCache.TryAdd(_name, options);
         }
     }
 }

@@ -30,7 +30,7 @@ internal static class DemoCommand
 
             if (arg != "--time-scale")
             {
-                error.WriteLine($"Unknown argument '{arg}'. The demo takes --time-scale N; the plan command is 'plan'. Run with --help for usage.");
+                error.WriteLine($"Unknown argument '{arg}'. The demo accepts --time-scale N and --help, and 'plan' runs the plan command. Run with --help for usage.");
                 return UsageExitCode;
             }
 

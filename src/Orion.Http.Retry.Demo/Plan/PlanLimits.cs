@@ -84,6 +84,13 @@ internal sealed record PlanLimits(
         return provider.GetRequiredService<IOptionsMonitor<JitteredBackoffOptions>>().Get(name);
     }
 
-    private static TimeSpan? Min(TimeSpan? first, TimeSpan? second) =>
-        first is { } a && second is { } b ? (a < b ? a : b) : first ?? second;
+    private static TimeSpan? Min(TimeSpan? first, TimeSpan? second)
+    {
+        if (first is null || second is null)
+        {
+            return first ?? second;
+        }
+
+        return first < second ? first : second;
+    }
 }

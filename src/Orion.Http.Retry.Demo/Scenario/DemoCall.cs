@@ -8,7 +8,7 @@ namespace Orion.Http.Retry.Demo.Scenario;
 /// <param name="ClientName">The Orion client that sends the call.</param>
 /// <param name="Method">The HTTP method.</param>
 /// <param name="Endpoint">The endpoint, which decides how a failing attempt fails.</param>
-/// <param name="FailingAttempts">The attempts that fail before the endpoint answers 200, or <see cref="Always"/>.</param>
+/// <param name="FailingAttempts">The attempts that fail before the endpoint returns 200, or <see cref="Always"/>.</param>
 /// <param name="Seed">The seed of the call's random source, which draws its jittered delays.</param>
 /// <param name="Expected">The outcome the call must end with.</param>
 internal sealed record DemoCall(
@@ -23,7 +23,7 @@ internal sealed record DemoCall(
     /// <summary>A <see cref="FailingAttempts"/> value for an endpoint that never recovers.</summary>
     public const int Always = int.MaxValue;
 
-    /// <summary>Gets the seconds the rate limit asks for in <c>Retry-After</c>.</summary>
+    /// <summary>Gets the seconds the rate limit requests in <c>Retry-After</c>.</summary>
     public int RetryAfterSeconds { get; init; }
 
     /// <summary>Gets how long a hanging attempt lasts on the scaled clock unless the client gives up first.</summary>

@@ -2,7 +2,7 @@ namespace Orion.Http.Retry.Demo.Scenario;
 
 /// <summary>
 /// The endpoints of the demo server. Each fails in its own way on the attempts a call's script
-/// marks as failing, and answers 200 afterwards.
+/// marks as failing, and returns 200 afterwards.
 /// </summary>
 internal enum DemoEndpoint
 {
@@ -12,10 +12,10 @@ internal enum DemoEndpoint
     /// <summary>A service that fails with 503 in bursts.</summary>
     Inventory,
 
-    /// <summary>A resource that answers 404 until it is ready.</summary>
+    /// <summary>A resource that returns 404 until it is ready.</summary>
     Reports,
 
-    /// <summary>A query that hangs before it answers.</summary>
+    /// <summary>A query that hangs before it responds.</summary>
     Search,
 
     /// <summary>An endpoint that reads the request and then resets the connection.</summary>

@@ -28,8 +28,8 @@ internal static class DemoScenario
 
     /// <summary>
     /// The largest speed-up. At 200 the interactive 10 s attempt timeout lasts 50 ms of real time,
-    /// which a warmed-up loopback answer beats by tens of milliseconds; a faster clock would let
-    /// ordinary attempts time out on a busy machine and change the outcomes.
+    /// and a warmed-up loopback response arrives tens of milliseconds before that. A faster clock
+    /// would let ordinary attempts time out on a busy machine and change the outcomes.
     /// </summary>
     public const double MaxTimeScale = 200;
 
@@ -88,8 +88,15 @@ internal static class DemoScenario
     }
 
     /// <summary>Returns the short name of an Orion client for output: interactive or batch.</summary>
-    public static string ClientLabel(string clientName) =>
-        clientName == OrionClientNames.Interactive ? "interactive" : clientName == OrionClientNames.Batch ? "batch" : clientName;
+    public static string ClientLabel(string clientName)
+    {
+        if (clientName == OrionClientNames.Interactive)
+        {
+            return "interactive";
+        }
+
+        return clientName == OrionClientNames.Batch ? "batch" : clientName;
+    }
 
     private static ServiceProvider BuildServices(Uri baseAddress, TimeProvider clock, TextWriter writer, RetryPrinter printer)
     {
@@ -154,7 +161,7 @@ internal static class DemoScenario
 
                 if (i == MaxRequests)
                 {
-                    throw new InvalidOperationException($"The demo server did not answer a warm-up request through {name} at the first attempt in {MaxRequests} requests. Run with a lower --time-scale.");
+                    throw new InvalidOperationException($"No warm-up request through {name} succeeded at its first attempt in {MaxRequests} requests, so the scaled timeouts are too short for this machine. Run with a lower --time-scale.");
                 }
             }
         }

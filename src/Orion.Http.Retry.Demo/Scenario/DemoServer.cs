@@ -14,7 +14,7 @@ namespace Orion.Http.Retry.Demo.Scenario;
 /// <summary>
 /// A Kestrel server on 127.0.0.1 and a free port that behaves like a busy API. Requests go to
 /// <c>/api/{endpoint}/{id}</c>; the server counts attempts per id, and the call with that id
-/// scripts which attempts fail. <c>/health</c> always answers 200 and is not counted.
+/// scripts which attempts fail. <c>/health</c> always returns 200 and is not counted.
 /// </summary>
 internal sealed class DemoServer : IAsyncDisposable
 {
@@ -104,7 +104,7 @@ internal sealed class DemoServer : IAsyncDisposable
 
     /// <summary>
     /// Fails one attempt the way the call's endpoint fails. Returns <see langword="true"/> when the
-    /// request should still be answered with 200, which happens when a hang ends before the client
+    /// request should still get a 200 response, which happens when a hang ends before the client
     /// gives up.
     /// </summary>
     private async Task<bool> FailAsync(HttpContext context, DemoCall call)

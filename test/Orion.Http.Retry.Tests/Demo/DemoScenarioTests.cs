@@ -45,7 +45,7 @@ public class DemoScenarioTests
     [TestCase("b-report-missing", HttpStatusCode.NotFound, 9, RetryStopReason.RetryCount)]
     [TestCase("b-search", HttpStatusCode.OK, 1, RetryStopReason.Completed)]
     [TestCase("b-order-update", HttpStatusCode.OK, 3, RetryStopReason.Completed)]
-    public void RunAsync_CallWithResponse_EndsWithStatusAfterAttempts(string id, HttpStatusCode status, int attempts, RetryStopReason stopReason)
+    public void RunAsync_Call_EndsAsScripted(string id, HttpStatusCode status, int attempts, RetryStopReason stopReason)
     {
         var call = Find(id);
 
@@ -60,7 +60,7 @@ public class DemoScenarioTests
     }
 
     [Test]
-    public void RunAsync_SearchThatAlwaysHangs_EndsByTotalTimeoutAfter3Attempts()
+    public void RunAsync_SearchAlwaysHangs_TotalTimeout()
     {
         var call = Find("i-search-stuck");
 
@@ -75,7 +75,7 @@ public class DemoScenarioTests
     }
 
     [Test]
-    public void RunAsync_PostThatIsReset_IsNotRetried()
+    public void RunAsync_ResetPost_NotRetried()
     {
         var call = Find("i-order");
 
@@ -89,7 +89,7 @@ public class DemoScenarioTests
     }
 
     [Test]
-    public void RunAsync_RateLimitedCall_WaitsRetryAfterPlusAtMostOneBase()
+    public void RunAsync_RateLimited_WaitsRetryAfter()
     {
         var call = Find("b-quota");
 
@@ -101,7 +101,7 @@ public class DemoScenarioTests
     }
 
     [Test]
-    public void RunAsync_Output_PrintsRetryLinesLogEventsAndTable()
+    public void RunAsync_Output_HasRetriesLogsAndTable()
     {
         Assert.Multiple(() =>
         {
@@ -116,10 +116,10 @@ public class DemoScenarioTests
     }
 
     [Test]
-    public void RunAsync_EveryCall_PrintedDelaysMatchOutcome()
+    public void RunAsync_PrintedDelays_SumToWaited()
     {
-        // Each call's waits come from its seeded source, so the sum of its printed delays equals
-        // the total delay its outcome reports.
+        // Each retry line prints the wait the handler chose, so a call's printed delays add up to
+        // the total delay of its outcome, give or take the rounding to milliseconds.
         var call = Find("b-inventory-down");
 
         var printed = _output.Split('\n')

@@ -22,7 +22,7 @@ public class PlanCommandTests
     }
 
     [Test]
-    public void Run_Batch503Exponential_Allows10RetriesAnd192Point2Seconds()
+    public void Run_Batch503Exponential_Waits192Point2Seconds()
     {
         var exitCode = Run("--profile", "batch", "--status", "503", "--mode", "exponential");
 
@@ -37,7 +37,7 @@ public class PlanCommandTests
     }
 
     [Test]
-    public void Run_Batch429_Allows45RetriesAnd3342Point2Seconds()
+    public void Run_Batch429_Allows45Retries()
     {
         var exitCode = Run("--profile", "batch", "--status", "429");
 
@@ -50,7 +50,7 @@ public class PlanCommandTests
     }
 
     [Test]
-    public void Run_Batch429_PrintsPercentilesOfDecorrelatedJitter()
+    public void Run_Batch429_PrintsPercentiles()
     {
         var exitCode = Run("--profile", "batch", "--status", "429");
 
@@ -82,7 +82,7 @@ public class PlanCommandTests
     }
 
     [Test]
-    public void Run_InteractiveWithManyRetries_TotalTimeoutEndsSchedule()
+    public void Run_Interactive20Retries_TotalTimeoutStops()
     {
         var exitCode = Run("--profile", "interactive", "--max-retries", "20", "--mode", "exponential");
 
@@ -131,7 +131,7 @@ public class PlanCommandTests
     }
 
     [Test]
-    public void Run_Help_PrintsUsageAndExitsWithZero()
+    public void Run_Help_PrintsUsage()
     {
         var exitCode = Run("--help");
 
@@ -161,7 +161,7 @@ public class PlanCommandTests
     [TestCase(new[] { "--status", "429", "--status", "503" }, "Option --status is given twice. Give it once.")]
     [TestCase(new[] { "--foo", "1" }, "Unknown option '--foo'.")]
     [TestCase(new[] { "batch" }, "Unexpected argument 'batch'. Options start with --, such as --profile batch.")]
-    public void Run_InvalidArgument_ExitsWith2AndNamesFix(string[] args, string message)
+    public void Run_InvalidArgument_ExitsWith2(string[] args, string message)
     {
         var exitCode = Run(args);
 

@@ -43,7 +43,7 @@ internal sealed class RetryPrinter(TextWriter output, TimeProvider clock)
         return attempt.Exception switch
         {
             OperationCanceledException => "no response within the attempt timeout",
-            HttpRequestException exception => $"connection failed ({exception.HttpRequestError})",
+            HttpRequestException exception => $"connection failed ({exception.HttpRequestError}: {exception.GetBaseException().Message.TrimEnd('.')})",
             { } exception => exception.GetType().Name,
             null => "failure without a response",
         };

@@ -111,7 +111,7 @@ public class DemoScenarioTests
             Assert.That(_output, Does.Contain("warn: Client Orion.Batch: GET http://127.0.0.1:"));
             Assert.That(_output, Does.Contain("i-quota-long      interactive GET"));
             Assert.That(_output, Does.Contain("All 17 calls ended as expected."));
-            Assert.That(_output, Does.Not.Contain("/health"));
+            Assert.That(_output, Does.Not.Contain("/warm-up"));
         });
     }
 

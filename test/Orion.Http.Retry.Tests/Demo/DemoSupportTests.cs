@@ -78,7 +78,8 @@ public class DemoSupportTests
         Assert.That(() => new ScaledTimeProvider(scale), Throws.TypeOf<ArgumentOutOfRangeException>());
     }
 
-    [TestCase(new[] { "--time-scale", "0.5" }, "Invalid --time-scale value '0.5'. Use a number from 1 (real time) to 200, such as --time-scale 10.")]
+    [TestCase(new[] { "--time-scale", "0.5" }, "Invalid --time-scale value '0.5'. Use a number from 1 (real time) to 100, such as --time-scale 10.")]
+    [TestCase(new[] { "--time-scale", "150" }, "Invalid --time-scale value '150'.")]
     [TestCase(new[] { "--time-scale", "abc" }, "Invalid --time-scale value 'abc'.")]
     [TestCase(new[] { "--time-scale" }, "Option --time-scale needs a value, such as --time-scale 10.")]
     [TestCase(new[] { "--fast" }, "Unknown argument '--fast'.")]

@@ -11,6 +11,21 @@ internal static class DemoCalls
     /// <summary>How long a hanging search lasts: far past the interactive 10 s attempt timeout, far below the batch 5 min.</summary>
     private static readonly TimeSpan SearchHang = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Calls sent before the demo's calls, whose outcomes are not checked: each client meets every
+    /// failure but a hang once, so the demo's calls run on compiled code.
+    /// </summary>
+    public static IReadOnlyList<DemoCall> WarmUp { get; } =
+    [
+        .. new[] { OrionClientNames.Interactive, OrionClientNames.Batch }.SelectMany(client => new DemoCall[]
+        {
+            new($"warm-up-{DemoScenario.ClientLabel(client)}-quota", client, HttpMethod.Get, DemoEndpoint.Quota, 1, 0, ExpectedOutcome.Response(HttpStatusCode.OK, 2)) { RetryAfterSeconds = 0 },
+            new($"warm-up-{DemoScenario.ClientLabel(client)}-inventory", client, HttpMethod.Get, DemoEndpoint.Inventory, 1, 0, ExpectedOutcome.Response(HttpStatusCode.OK, 2)),
+            new($"warm-up-{DemoScenario.ClientLabel(client)}-reports", client, HttpMethod.Get, DemoEndpoint.Reports, 1, 0, ExpectedOutcome.Response(HttpStatusCode.OK, 2)),
+            new($"warm-up-{DemoScenario.ClientLabel(client)}-orders", client, HttpMethod.Put, DemoEndpoint.Orders, 1, 0, ExpectedOutcome.Response(HttpStatusCode.OK, 2)),
+        }),
+    ];
+
     public static IReadOnlyList<DemoCall> All { get; } =
     [
         // Interactive: 3 retries, 10 s per attempt, 30 s in all, Retry-After up to 5 s, 404 not retried.

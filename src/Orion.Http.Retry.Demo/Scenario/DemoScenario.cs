@@ -62,7 +62,7 @@ internal static class DemoScenario
         var clock = new ScaledTimeProvider(timeScale);
         var calls = DemoCalls.All;
 
-        await using var server = await DemoServer.StartAsync(calls, clock, cancellationToken);
+        await using var server = await DemoServer.StartAsync(calls.Concat(DemoCalls.WarmUp), clock, cancellationToken);
         using var eventWriter = new GatedTextWriter(writer);
         var printer = new RetryPrinter(eventWriter, clock);
         await using var services = BuildServices(server.BaseAddress, clock, eventWriter, printer);
@@ -70,7 +70,7 @@ internal static class DemoScenario
 
         writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Busy API listening on {server.BaseAddress}"));
         writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Time scale {timeScale:0.##}: one second of client time lasts {1000 / timeScale:0.##} ms of real time; every time below is client time."));
-        await WarmUpAsync(factory, cancellationToken);
+        await WarmUpAsync(factory, server, cancellationToken);
 
         var interactiveCount = calls.Count(call => call.ClientName == OrionClientNames.Interactive);
         writer.WriteLine($"Sending {calls.Count} calls at once: {interactiveCount} interactive, {calls.Count - interactiveCount} batch.");
@@ -133,42 +133,13 @@ internal static class DemoScenario
     }
 
     /// <summary>
-    /// Sends requests through each client until one is retried once after a 503 and then
-    /// succeeds, so that compiling the success and retry paths and opening the first connections
-    /// do not eat into the scaled attempt timeouts of the calls. At a high time scale the first
-    /// requests can exceed even the interactive 10 s attempt timeout, so their failures are
-    /// expected and not reported.
+    /// Sends the warm-up calls at once, so that compiling the code paths of each failure and
+    /// opening connections do not eat into the scaled attempt timeouts of the demo's calls. Their
+    /// outcomes are not checked: at a high time scale a first attempt on code not yet compiled can
+    /// exceed even the interactive 10 s attempt timeout.
     /// </summary>
-    private static async Task WarmUpAsync(IHttpClientFactory factory, CancellationToken cancellationToken)
-    {
-        const int MaxRequests = 10;
-        foreach (var name in new[] { OrionClientNames.Interactive, OrionClientNames.Batch })
-        {
-            var client = factory.CreateClient(name);
-            for (var i = 1; ; i++)
-            {
-                var path = string.Create(CultureInfo.InvariantCulture, $"warm-up/{ClientLabel(name)}-{i}");
-                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
-                try
-                {
-                    using var response = await client.SendAsync(request, cancellationToken);
-                    if (response.IsSuccessStatusCode && request.GetRetryOutcome()?.Attempts == 2)
-                    {
-                        break;
-                    }
-                }
-                catch (Exception exception) when (i < MaxRequests && exception is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-                {
-                    // The next request runs on the code this one compiled.
-                }
-
-                if (i == MaxRequests)
-                {
-                    throw new InvalidOperationException($"No warm-up request through {name} succeeded after exactly one retry in {MaxRequests} requests, so the scaled timeouts are too short for this machine. Run with a lower --time-scale.");
-                }
-            }
-        }
-    }
+    private static async Task WarmUpAsync(IHttpClientFactory factory, DemoServer server, CancellationToken cancellationToken) =>
+        await Task.WhenAll(DemoCalls.WarmUp.Select(call => RunCallAsync(factory, server, call, cancellationToken)));
 
     private static async Task<CallResult> RunCallAsync(IHttpClientFactory factory, DemoServer server, DemoCall call, CancellationToken cancellationToken)
     {

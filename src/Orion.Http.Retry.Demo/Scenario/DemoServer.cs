@@ -14,8 +14,7 @@ namespace Orion.Http.Retry.Demo.Scenario;
 /// <summary>
 /// A Kestrel server on 127.0.0.1 and a free port that behaves like a busy API. Requests go to
 /// <c>/api/{endpoint}/{id}</c>; the server counts attempts per id, and the call with that id
-/// scripts which attempts fail. <c>/warm-up/{id}</c> returns 503 to the first attempt of each id
-/// and 200 afterwards, for requests sent before the calls.
+/// scripts which attempts fail.
 /// </summary>
 internal sealed class DemoServer : IAsyncDisposable
 {
@@ -23,7 +22,6 @@ internal sealed class DemoServer : IAsyncDisposable
     private readonly Dictionary<string, DemoCall> _calls;
     private readonly TimeProvider _clock;
     private readonly ConcurrentDictionary<string, int> _attempts = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, int> _warmUpAttempts = new(StringComparer.Ordinal);
 
     private DemoServer(WebApplication app, IEnumerable<DemoCall> calls, TimeProvider clock)
     {
@@ -66,14 +64,6 @@ internal sealed class DemoServer : IAsyncDisposable
         var aborted = context.RequestAborted;
         var path = context.Request.Path.Value ?? string.Empty;
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        if (segments is ["warm-up", var warmUpId])
-        {
-            var warmUpAttempt = _warmUpAttempts.AddOrUpdate(warmUpId, 1, static (_, count) => count + 1);
-            context.Response.StatusCode = warmUpAttempt == 1 ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
-            await context.Response.WriteAsync("warm-up", aborted);
-            return;
-        }
-
         if (segments is not ["api", var endpointName, var id]
             || !Enum.TryParse<DemoEndpoint>(endpointName, ignoreCase: true, out var endpoint)
             || !_calls.TryGetValue(id, out var call)

@@ -29,22 +29,22 @@ internal sealed record CallResult(
             var expected = Call.Expected;
             if (expected.ExceptionType is { } type && Exception?.GetType() != type)
             {
-                return $"expected {expected}, got {DescribeOutcome()} after {Attempts} attempts";
+                return $"expected {expected}, got {DescribeOutcome()} after {ExpectedOutcome.CountAttempts(Attempts)}";
             }
 
             if (expected.Status is { } status && Status != status)
             {
-                return $"expected {expected}, got {DescribeOutcome()} after {Attempts} attempts";
+                return $"expected {expected}, got {DescribeOutcome()} after {ExpectedOutcome.CountAttempts(Attempts)}";
             }
 
             if (Attempts != expected.Attempts)
             {
-                return $"expected {expected}, got {Attempts} attempts";
+                return $"expected {expected}, got {ExpectedOutcome.CountAttempts(Attempts)}";
             }
 
             if (ServerAttempts != Attempts)
             {
-                return $"the handler reported {Attempts} attempts but the server received {ServerAttempts}";
+                return $"the handler reported {ExpectedOutcome.CountAttempts(Attempts)} but the server received {ServerAttempts}";
             }
 
             return null;

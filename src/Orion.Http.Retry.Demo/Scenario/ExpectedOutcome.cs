@@ -13,7 +13,10 @@ internal sealed record ExpectedOutcome(int Attempts, HttpStatusCode? Status, Typ
     public static ExpectedOutcome Throws<TException>(int attempts)
         where TException : Exception => new(attempts, null, typeof(TException));
 
+    /// <summary>Formats an attempt count, such as <c>1 attempt</c> or <c>3 attempts</c>.</summary>
+    public static string CountAttempts(int count) => count == 1 ? "1 attempt" : $"{count} attempts";
+
     public override string ToString() => ExceptionType is { } type
-        ? $"{type.Name} after {Attempts} attempt{(Attempts == 1 ? string.Empty : "s")}"
-        : $"{(int)Status!.Value} after {Attempts} attempt{(Attempts == 1 ? string.Empty : "s")}";
+        ? $"{type.Name} after {CountAttempts(Attempts)}"
+        : $"{(int)Status!.Value} after {CountAttempts(Attempts)}";
 }

@@ -202,7 +202,8 @@ internal sealed class FaultServer : IAsyncDisposable
 
         var (hash, length) = await ReadBodyAsync(context.Request);
         var headers = context.Request.Headers.ToDictionary(header => header.Key, header => header.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-        var (number, step) = script.Record(context.Request.Method, headers, hash, length, context.Connection.Id);
+        var target = context.Request.Path.ToString() + context.Request.QueryString.ToString();
+        var (number, step) = script.Record(context.Request.Method, target, headers, hash, length, context.Connection.Id);
         Interlocked.Increment(ref _attempts);
         if (step.IsFault)
         {
@@ -295,13 +296,13 @@ internal sealed class FaultServer : IAsyncDisposable
 
         public int ResponsesSent => Volatile.Read(ref _responsesSent);
 
-        public (int Number, FaultStep Step) Record(string method, IReadOnlyDictionary<string, string> headers, string hash, long length, string connectionId)
+        public (int Number, FaultStep Step) Record(string method, string target, IReadOnlyDictionary<string, string> headers, string hash, long length, string connectionId)
         {
             lock (_gate)
             {
                 var number = _received.Count + 1;
                 var step = steps[Math.Min(number, steps.Length) - 1];
-                _received.Add(new ReceivedAttempt(id, number, method, headers, hash, length, connectionId, step));
+                _received.Add(new ReceivedAttempt(id, number, method, target, headers, hash, length, connectionId, step));
                 return (number, step);
             }
         }
@@ -310,11 +311,12 @@ internal sealed class FaultServer : IAsyncDisposable
     }
 }
 
-/// <summary>One attempt as the fault server received it.</summary>
+/// <summary>One attempt as the fault server received it; the target is the path and the query string.</summary>
 internal sealed record ReceivedAttempt(
     string ScriptId,
     int Number,
     string Method,
+    string Target,
     IReadOnlyDictionary<string, string> Headers,
     string BodySha256,
     long BodyLength,

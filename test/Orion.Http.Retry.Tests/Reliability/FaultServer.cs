@@ -246,7 +246,9 @@ internal sealed class FaultServer : IAsyncDisposable
                     return;
                 }
 
-                await WaitUnlessAbortedAsync(TimeSpan.FromMilliseconds(20), aborted);
+                // The pause lets the client parse the headers first. A reset that arrives before
+                // them fails the attempt itself, which the handler may retry.
+                await WaitUnlessAbortedAsync(TimeSpan.FromMilliseconds(100), aborted);
                 Reset(context);
                 return;
 

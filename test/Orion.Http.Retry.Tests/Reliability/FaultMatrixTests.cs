@@ -29,7 +29,7 @@ public class FaultMatrixTests
     private static readonly TimeSpan LongAttemptTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>The <see cref="HttpClient.Timeout"/> for calls whose response body stalls.</summary>
-    private static readonly TimeSpan StalledBodyClientTimeout = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan StalledBodyClientTimeout = TimeSpan.FromSeconds(1);
 
     private static readonly MethodCase[] Methods =
     [
@@ -106,6 +106,11 @@ public class FaultMatrixTests
             $"Fault matrix: {cases.Count} combinations ({Profiles.Length} profiles x {Methods.Length} methods x {Enum.GetValues<BodyKind>().Length} bodies x {Enum.GetValues<Failure>().Length} failures), "
             + $"{attemptsChecked} attempts checked on both sides, {bodiesVerified} received bodies verified byte for byte, "
             + $"{faults} faults injected ({refusedAttempts} of them refused connections), {leaks} undisposed discarded responses, {problems.Count} problems.");
+        foreach (var group in results.GroupBy(result => (result.Case.Profile.Profile, result.Case.Failure)).OrderBy(group => group.Key))
+        {
+            await TestContext.Out.WriteLineAsync($"  {group.Key.Profile} {group.Key.Failure}: {group.Count()} combinations, {group.Sum(result => result.Attempts)} attempts");
+        }
+
         foreach (var problem in problems.Take(40))
         {
             await TestContext.Out.WriteLineAsync(problem);
@@ -198,10 +203,10 @@ public class FaultMatrixTests
     };
 
     /// <summary>
-    /// Returns what the call must do, from the retry rules: a status is retried when its row exists
-    /// and either it is 429 or the request is idempotent; a reset, a broken status line or an attempt
-    /// timeout is retried for idempotent requests only; a refused connection for any method; a body
-    /// over the replay limit is sent once; failures while the body is read are never retried.
+    /// Returns what the call must do under the retry rules. A status is retried when it has a row
+    /// and it is 429 or the request is idempotent. A reset, a broken status line or an attempt
+    /// timeout is retried for idempotent requests only, and a refused connection for any method.
+    /// A body over the replay limit is sent once, and failures while the body is read are never retried.
     /// </summary>
     private static Expectation Expect(MatrixCase matrixCase)
     {
@@ -265,11 +270,11 @@ public class FaultMatrixTests
         var (profile, method, body, failure) = matrixCase;
         var expected = Expect(matrixCase);
         var problems = new List<string>();
-        void Check(bool condition, string what)
+        void Check(bool condition, string description)
         {
             if (!condition)
             {
-                problems.Add($"{matrixCase}: {what}");
+                problems.Add($"{matrixCase}: {description}");
             }
         }
 

@@ -17,8 +17,8 @@ using Orion.Http.Retry.Tests.Infrastructure;
 namespace Orion.Http.Retry.Tests.Reliability;
 
 /// <summary>
-/// A Kestrel server on 127.0.0.1 and a free port that answers each attempt as its script says and
-/// records every attempt it receives.
+/// A Kestrel server on 127.0.0.1 and a free port that responds to each attempt as its script
+/// specifies and records every attempt it receives.
 /// </summary>
 /// <remarks>
 /// A request names its script in the <see cref="ScriptHeader"/> header. The server reads the whole
@@ -59,7 +59,7 @@ internal sealed class FaultServer : IAsyncDisposable
     /// <summary>Gets the number of responses whose headers the server sent, complete or not.</summary>
     public int ResponsesSent => Volatile.Read(ref _responsesSent);
 
-    /// <summary>Gets the number of attempts answered with a fault: a status of 300 or more, a delay, a reset or a broken body.</summary>
+    /// <summary>Gets the number of attempts that met a fault: a status of 300 or more, a delay, a reset or a broken body.</summary>
     public int FaultsInjected => Volatile.Read(ref _faultsInjected);
 
     /// <summary>Gets the number of TCP connections accepted.</summary>

@@ -20,8 +20,8 @@ internal enum FaultKind
 }
 
 /// <summary>
-/// One scripted answer of the fault server: the answer to the attempt with the same position in
-/// its script.
+/// One scripted response of the fault server, given to the attempt at the same position in its
+/// script.
 /// </summary>
 internal sealed record FaultStep
 {
@@ -41,7 +41,7 @@ internal sealed record FaultStep
     /// <summary>The wait before the response headers are written.</summary>
     public TimeSpan HeaderDelay { get; init; }
 
-    /// <summary>Gets a value indicating whether the step injects a fault, as opposed to a plain 2xx answer.</summary>
+    /// <summary>Gets a value indicating whether the step injects a fault, as opposed to a plain 2xx response.</summary>
     public bool IsFault => Kind != FaultKind.Respond || StatusCode >= 300 || HeaderDelay > TimeSpan.Zero;
 
     /// <summary>Gets a value indicating whether the step ends its connection with a TCP reset.</summary>

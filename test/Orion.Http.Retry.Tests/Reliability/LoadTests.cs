@@ -21,7 +21,7 @@ public class LoadTests
     /// <summary>
     /// The largest growth of the managed heap, measured after a forced full collection, that the run
     /// may leave behind once the test has dropped its own records: 16 MiB. A leaked response,
-    /// buffer or connection per call would exceed it, since it holds at least its 512-byte body or
+    /// buffer or connection per call would exceed it, since it keeps at least its 512-byte body or
     /// the request's buffered copy for each of 2,000 calls, plus their objects.
     /// </summary>
     private const long MaxHeapGrowthBytes = 16L * 1024 * 1024;
@@ -95,6 +95,7 @@ public class LoadTests
             problems.AddRange(Verify(result, server.AttemptsFor(result.ScriptId), expectedBodies[result.Plan.Body]));
         }
 
+        var leaks = results.Sum(result => result.Leaks);
         var attempts = server.Attempts - attemptsBefore;
         var faults = server.FaultsInjected - faultsBefore;
         var expectedAttempts = plans.Sum(plan => Expect(plan).Attempts);
@@ -109,7 +110,7 @@ public class LoadTests
             $"Load: {Calls} calls, {Concurrency} at a time, {attempts} attempts ({expectedAttempts} expected), {faults} faults injected "
             + $"({(double)faults / attempts:P1} of attempts), {connectionsOpened} connections opened, at most {maxConnections} open at once "
             + $"(pool size {MaxConnectionsPerServer}), managed heap growth {heapGrowth / 1024} KiB after a full collection "
-            + $"(bound {MaxHeapGrowthBytes / 1024} KiB), {problems.Count} problems.");
+            + $"(bound {MaxHeapGrowthBytes / 1024} KiB), {leaks} undisposed discarded responses, {problems.Count} problems.");
         foreach (var problem in problems.Take(40))
         {
             await TestContext.Out.WriteLineAsync(problem);

@@ -67,9 +67,11 @@ public class SecretRedactionTests
         var activityTexts = activities.Select(DescribeActivity).ToList();
         var exceptionTexts = exceptions.Select(exception => exception.ToString()).ToList();
         var received = scripts.SelectMany(server.AttemptsFor).ToList();
+        List<string>[] channels = [logTexts, [.. metrics], activityTexts, exceptionTexts];
+        var textsWithSecrets = channels.Sum(texts => texts.Count(text => Secrets.Any(secret => text.Contains(secret, StringComparison.Ordinal))));
         await TestContext.Out.WriteLineAsync(
             $"Secrets: {Secrets.Length} planted in {received.Count} attempts; searched {logs.Count} log records with their scopes, {metrics.Count} measurements, "
-            + $"{activities.Count} activities ({retryEvents.Count} retry events) and {exceptions.Count} exceptions; found 0 secrets when this test passes. "
+            + $"{activities.Count} activities ({retryEvents.Count} retry events) and {exceptions.Count} exceptions; {textsWithSecrets} of them contain a secret. "
             + $"IHttpClientFactory's Trace-level header records with raw values in their structured state: {factoryStateLeaks}.");
 
         // The secrets reached the server, so the calls really carried them.

@@ -66,6 +66,25 @@ public class FaultServerTests
     }
 
     [Test]
+    public async Task Status_WithDate_SendsReplacedDate()
+    {
+        var skewed = new DateTimeOffset(2020, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        var scriptId = _server.AddScript(FaultStep.Status(503, skewed.AddSeconds(5).ToString("r", System.Globalization.CultureInfo.InvariantCulture)) with
+        {
+            Date = skewed.ToString("r", System.Globalization.CultureInfo.InvariantCulture),
+        });
+        using var request = Request(HttpMethod.Get, scriptId);
+
+        using var response = await _client.SendAsync(request);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.Headers.Date, Is.EqualTo(skewed));
+            Assert.That(response.Headers.RetryAfter?.Date, Is.EqualTo(skewed.AddSeconds(5)));
+        });
+    }
+
+    [Test]
     public async Task Status_WithTwoRetryAfterHeaders_SendsBoth()
     {
         var scriptId = _server.AddScript(FaultStep.Status(503, "1", "2"));

@@ -12,8 +12,8 @@ internal static class RetryAfterParser
     /// </summary>
     public static TimeSpan? TryGetDelay(HttpResponseMessage response, DateTimeOffset now)
     {
-        // Retry-After is a singleton field, so a repeated header is invalid. The typed header cannot
-        // tell: it returns the first value that parses and drops the others.
+        // Retry-After is a singleton field, so a repeated header is invalid. The typed header hides
+        // the repetition, because it returns the first value that parses and drops the others.
         if (!response.Headers.NonValidated.TryGetValues("Retry-After", out var values) || values.Count != 1)
         {
             return null;

@@ -93,8 +93,8 @@ internal sealed class FaultServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Adds a script and returns its id. Attempt n gets step n; attempts past the end get the last
-    /// step again.
+    /// Adds a script and returns its id. Attempt n gets step n, and attempts past the end get the
+    /// last step again.
     /// </summary>
     public string AddScript(params FaultStep[] steps)
     {
@@ -313,7 +313,7 @@ internal sealed class FaultServer : IAsyncDisposable
     }
 }
 
-/// <summary>One attempt as the fault server received it; the target is the path and the query string.</summary>
+/// <summary>One attempt as the fault server received it. The target is the path and the query string.</summary>
 internal sealed record ReceivedAttempt(
     string ScriptId,
     int Number,

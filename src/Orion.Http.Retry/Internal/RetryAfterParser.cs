@@ -7,12 +7,19 @@ internal static class RetryAfterParser
 {
     /// <summary>
     /// Returns the requested wait, or <see langword="null"/> when the header is missing, invalid,
-    /// or names a date that is not in the future. An HTTP-date is measured against the response's
-    /// <c>Date</c> header when present, else against <paramref name="now"/>.
+    /// repeated, or names a date that is not in the future. An HTTP-date is measured against the
+    /// response's <c>Date</c> header when present, else against <paramref name="now"/>.
     /// </summary>
     public static TimeSpan? TryGetDelay(HttpResponseMessage response, DateTimeOffset now)
     {
-        // The typed header is null when the value does not parse, including a repeated header.
+        // Retry-After is a singleton field, so a repeated header is invalid. The typed header hides
+        // the repetition, because it returns the first value that parses and drops the others.
+        if (!response.Headers.NonValidated.TryGetValues("Retry-After", out var values) || values.Count != 1)
+        {
+            return null;
+        }
+
+        // The typed header is null when the value does not parse.
         var header = response.Headers.RetryAfter;
         if (header is null)
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
@@ -76,6 +77,8 @@ internal static class DemoScenario
         writer.WriteLine($"Sending {calls.Count} calls at once: {interactiveCount} interactive, {calls.Count - interactiveCount} batch.");
         writer.WriteLine();
 
+        // Counted after the warm-up, so the counters cover the demo's calls only.
+        using var counters = new RetryCounters(services.GetRequiredService<IMeterFactory>());
         var realTime = Stopwatch.StartNew();
         eventWriter.Open();
         printer.Start();
@@ -85,6 +88,7 @@ internal static class DemoScenario
 
         var result = new DemoResult(results);
         DemoReport.Write(writer, result, clientTime, realTime.Elapsed);
+        counters.Write(writer);
         return result;
     }
 

@@ -113,6 +113,9 @@ public class DemoScenarioTests
             Assert.That(_output, Does.Contain("i-quota-long      interactive GET"));
             Assert.That(_output, Does.Contain("All 17 calls ended as expected."));
             Assert.That(_output, Does.Not.Contain("/warm-up"));
+            Assert.That(_output, Does.Match(@"orion\.http\.client\.retries \{client=batch\} +37\b"));
+            Assert.That(_output, Does.Match(@"orion\.http\.client\.retries \{client=interactive\} +11\b"));
+            Assert.That(_output, Does.Match(@"orion\.http\.client\.retries_exhausted \{client=interactive, reason=total_timeout\} +1\b"));
         });
     }
 

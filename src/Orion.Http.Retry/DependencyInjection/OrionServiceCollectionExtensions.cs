@@ -34,7 +34,7 @@ public static class OrionServiceCollectionExtensions
     /// <c>hh:mm:ss</c>. A reload that fails validation leaves each client on its last valid options.
     /// </summary>
     /// <param name="services">The service collection.</param>
-    /// <param name="configuration">The section that holds the <c>Interactive</c> and <c>Batch</c> sections.</param>
+    /// <param name="configuration">The section that contains the <c>Interactive</c> and <c>Batch</c> sections.</param>
     /// <returns>A builder for configuring each client in code.</returns>
     public static OrionClientBuilder AddOrionClient(this IServiceCollection services, IConfiguration configuration)
     {
@@ -96,6 +96,18 @@ public static class OrionServiceCollectionExtensions
         });
         services.AddSingleton(new ConfigurationReloadSource(name, section));
         services.AddSingleton<IValidateOptions<JitteredBackoffOptions>>(new ConfigurationTimeSpanValidator(name, section));
+
+        // Validation messages name the keys where this section really is, such as
+        // "Services:Http:Batch:MaxRetries" for a section bound from another path.
+        var validators = services
+            .Where(descriptor => descriptor.ImplementationInstance is JitteredBackoffOptionsValidator validator && validator.Name == name)
+            .ToList();
+        foreach (var descriptor in validators)
+        {
+            services.Remove(descriptor);
+        }
+
+        services.AddSingleton<IValidateOptions<JitteredBackoffOptions>>(new JitteredBackoffOptionsValidator(name, section.Path));
     }
 
     /// <summary>Marks a service collection to which the Orion clients were added.</summary>

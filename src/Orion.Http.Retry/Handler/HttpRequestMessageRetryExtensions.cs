@@ -26,7 +26,7 @@ public static class HttpRequestMessageRetryExtensions
     /// <see langword="null"/> keeps the client's value.
     /// </summary>
     /// <param name="request">The request.</param>
-    /// <param name="maxRetries">The retries this request may reach, whatever its failures' rules say, 0 to 1,000.</param>
+    /// <param name="maxRetries">The retries this request may reach, whatever the rules of its failures allow, 0 to 1,000.</param>
     /// <param name="retryTimeout">The soft retry budget of this request, positive and at most 24 h.</param>
     /// <returns>The same request, for chaining.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A limit is outside its range.</exception>

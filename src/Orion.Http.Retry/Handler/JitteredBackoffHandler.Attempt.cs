@@ -204,7 +204,7 @@ public sealed partial class JitteredBackoffHandler
                 return Decision.StopAfterFailure(RetryStopReason.TotalTimeout);
             }
 
-            // A random spread keeps clients told the same instant from returning in lockstep,
+            // A random spread keeps clients given the same instant from returning in lockstep,
             // and stays within the base, MaxRetryAfter and the time left.
             var spread = Math.Min(rule.BaseTicks, (options.MaxRetryAfter - requested).Ticks);
             if (remaining is { } timeLeft)

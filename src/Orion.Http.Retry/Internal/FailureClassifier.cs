@@ -18,7 +18,7 @@ internal static class FailureClassifier
     /// <summary>Returns the <c>error.type</c> value of an <see cref="HttpRequestException"/>.</summary>
     public static string ErrorType(HttpRequestException exception) => exception.HttpRequestError switch
     {
-        HttpRequestError.Unknown => "unknown",
+        HttpRequestError.Unknown => NetworkErrorType(exception),
         HttpRequestError.NameResolutionError => "name_resolution_error",
         HttpRequestError.ConnectionError => "connection_error",
         HttpRequestError.SecureConnectionError => "secure_connection_error",
@@ -32,6 +32,39 @@ internal static class FailureClassifier
         HttpRequestError.ConfigurationLimitExceeded => "configuration_limit_exceeded",
         _ => "unknown",
     };
+
+    /// <summary>
+    /// Names an unclassified failure after its socket error, such as <c>connection_reset</c>, or
+    /// <c>io_error</c> for another I/O failure, so that logs say more than "unknown".
+    /// </summary>
+    private static string NetworkErrorType(Exception exception)
+    {
+        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is SocketException socket)
+            {
+                return SnakeCase(socket.SocketErrorCode.ToString());
+            }
+        }
+
+        return HasNetworkCause(exception) ? "io_error" : "unknown";
+    }
+
+    private static string SnakeCase(string name)
+    {
+        var builder = new System.Text.StringBuilder(name.Length + 4);
+        foreach (var c in name)
+        {
+            if (char.IsUpper(c) && builder.Length > 0)
+            {
+                builder.Append('_');
+            }
+
+            builder.Append(char.ToLowerInvariant(c));
+        }
+
+        return builder.ToString();
+    }
 
     private static bool HasNetworkCause(Exception exception)
     {

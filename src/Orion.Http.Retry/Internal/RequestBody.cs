@@ -53,8 +53,8 @@ internal static class RequestBody
         var chunk = new byte[(int)Math.Min(81920, limit + 1)];
         while (buffer.Length <= limit)
         {
-            var wanted = (int)Math.Min(chunk.Length, limit + 1 - buffer.Length);
-            var read = await source.ReadAsync(chunk.AsMemory(0, wanted), cancellationToken).ConfigureAwait(false);
+            var count = (int)Math.Min(chunk.Length, limit + 1 - buffer.Length);
+            var read = await source.ReadAsync(chunk.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
             if (read == 0)
             {
                 var copy = new ByteArrayContent(buffer.GetBuffer(), 0, (int)buffer.Length);

@@ -13,7 +13,7 @@ internal static partial class RetryLog
     public static partial void RetryScheduled(ILogger logger, string clientName, string method, string uri, int attempt, string failure, double delayMilliseconds, bool fromRetryAfter);
 
     [LoggerMessage(EventId = 2, EventName = "RetriesEnded", Level = LogLevel.Warning,
-        Message = "Client {ClientName}: {Method} {Uri} failed with {Failure} after {Attempts} attempts; no further retry because {Reason}")]
+        Message = "Client {ClientName}: {Method} {Uri} failed with {Failure} on attempt {Attempts}; no further retry because {Reason}")]
     public static partial void RetriesEnded(ILogger logger, string clientName, string method, string uri, string failure, int attempts, string reason);
 
     [LoggerMessage(EventId = 3, EventName = "AttemptTimedOut", Level = LogLevel.Information,

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -128,5 +129,20 @@ public class ConfigurationValidationTests
         var exception = Assert.Throws<OptionsValidationException>(() => host.CreateClient(OrionClientNames.Interactive));
 
         Assert.That(exception!.Message, Does.Contain("Orion:Interactive:MaxRetries is -3"));
+    }
+
+    [Test]
+    public void Validate_SectionAtOtherPath_MessageNamesThatPath()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Services:Http:Batch:MaxRetries"] = "1001" })
+            .Build();
+        var services = new ServiceCollection();
+        services.AddOrionClient(configuration.GetSection("Services:Http"));
+        using var provider = services.BuildServiceProvider();
+
+        var exception = Assert.Throws<OptionsValidationException>(provider.GetRequiredService<IStartupValidator>().Validate);
+
+        Assert.That(exception!.Message, Does.Contain("Services:Http:Batch:MaxRetries is 1001"));
     }
 }

@@ -9,7 +9,8 @@ namespace Orion.Http.Retry;
 public static class HttpRequestMessageRetryExtensions
 {
     /// <summary>
-    /// Sends this request once: no failure of it is retried. Timeouts still apply.
+    /// Sends this request once: no failure of it is retried. Timeouts still apply. Replaces an
+    /// earlier <see cref="WithRetryLimits"/> on the same request.
     /// </summary>
     /// <param name="request">The request.</param>
     /// <returns>The same request, for chaining.</returns>
@@ -23,7 +24,8 @@ public static class HttpRequestMessageRetryExtensions
 
     /// <summary>
     /// Replaces the client's retry count and retry timeout for this request only. A limit left
-    /// <see langword="null"/> keeps the client's value.
+    /// <see langword="null"/> keeps the client's value. Replaces an earlier
+    /// <see cref="WithoutRetries"/> on the same request, so retries are on again.
     /// </summary>
     /// <param name="request">The request.</param>
     /// <param name="maxRetries">The retries this request may reach, whatever the rules of its failures allow, 0 to 1,000.</param>
@@ -56,7 +58,9 @@ public static class HttpRequestMessageRetryExtensions
     /// <param name="request">The request, after the call.</param>
     /// <returns>
     /// The outcome, or <see langword="null"/> when the first attempt ended the call without a
-    /// retryable failure. The success path does not touch <see cref="HttpRequestMessage.Options"/>.
+    /// retryable failure. The success path does not touch <see cref="HttpRequestMessage.Options"/>,
+    /// so a request object sent again through an <see cref="HttpMessageInvoker"/> keeps the outcome
+    /// of its earlier call when the later one needs none.
     /// </returns>
     public static RetryOutcome? GetRetryOutcome(this HttpRequestMessage request)
     {

@@ -160,7 +160,12 @@ public sealed partial class JitteredBackoffHandler
 
         // The failure is retryable: check every limit, then choose the wait.
         settings ??= RequestSettings.Read(request);
-        var maxRetries = settings.RetriesDisabled ? 0 : settings.MaxRetries ?? rule.MaxRetries;
+        if (settings.RetriesDisabled)
+        {
+            return Decision.StopAfterFailure(RetryStopReason.RetriesDisabled);
+        }
+
+        var maxRetries = settings.MaxRetries ?? rule.MaxRetries;
         if (call.Retries >= maxRetries)
         {
             return Decision.StopAfterFailure(RetryStopReason.RetryCount);
@@ -241,7 +246,8 @@ public sealed partial class JitteredBackoffHandler
         call.Options.OnRetry?.Invoke(new RetryAttempt(_state.Name, request, call.Attempt, result.Response, result.Error?.SourceException, delay, fromRetryAfter));
 
         var failure = result.Failure;
-        RetryLog.RetryScheduled(_state.Logger, _state.Name, request.Method.Method, call.SafeUri, call.Attempt, failure, delay.TotalMilliseconds, fromRetryAfter);
+        var delayMilliseconds = Math.Round(delay.TotalMilliseconds, 1);
+        RetryLog.RetryScheduled(_state.Logger, _state.Name, request.Method.Method, call.SafeUri, call.Attempt, failure, delayMilliseconds, fromRetryAfter);
 
         var metrics = _state.Metrics;
         var tags = RetryMetrics.Tags(_state.Name, MetricMethod(request.Method), result.StatusCode, failure, null);
@@ -261,7 +267,9 @@ public sealed partial class JitteredBackoffHandler
 
         var failed = result.Response is null || !result.Response.IsSuccessStatusCode;
         var reasonName = ReasonName(reason);
-        if (retryableFailure || (call.Attempt > 1 && failed))
+        // A caller who turned retries off expects no retry, so that is neither a warning nor an exhausted call.
+        var reportable = reason != RetryStopReason.RetriesDisabled;
+        if (reportable && (retryableFailure || (call.Attempt > 1 && failed)))
         {
             if (reason == RetryStopReason.Budget)
             {
@@ -274,7 +282,7 @@ public sealed partial class JitteredBackoffHandler
         }
 
         var metrics = _state.Metrics;
-        if (retryableFailure)
+        if (reportable && retryableFailure)
         {
             metrics.RetriesExhausted.Add(1, RetryMetrics.Tags(_state.Name, MetricMethod(request.Method), result.StatusCode, result.Failure, reasonName));
         }
@@ -290,8 +298,8 @@ public sealed partial class JitteredBackoffHandler
         {
             var options = call.Options;
             var message = result.TimeoutIsTotal
-                ? $"The request exceeded its TotalTimeout of {JitteredBackoffOptionsValidator.Format(options.TotalTimeout ?? TimeSpan.Zero)} after {call.Attempt} attempts."
-                : $"Attempt {call.Attempt} exceeded its AttemptTimeout of {JitteredBackoffOptionsValidator.Format(options.AttemptTimeout ?? TimeSpan.Zero)}, and no further retry was made ({reasonName}) after {call.Attempt} attempts.";
+                ? $"The request exceeded its TotalTimeout of {JitteredBackoffOptionsValidator.Format(options.TotalTimeout ?? TimeSpan.Zero)}; attempts sent: {call.Attempt}."
+                : $"Attempt {call.Attempt} exceeded its AttemptTimeout of {JitteredBackoffOptionsValidator.Format(options.AttemptTimeout ?? TimeSpan.Zero)}, and no further retry was made because of {reasonName}.";
             throw new TaskCanceledException(message, new TimeoutException(message, result.Error?.SourceException));
         }
 
@@ -301,10 +309,10 @@ public sealed partial class JitteredBackoffHandler
 
     private void ReportBudgetRefusals()
     {
-        var refused = _state.Budget.TakeRefusalsToReport(BudgetLogInterval, out var interval);
+        var refused = _state.Budget.TakeRefusalsToReport(BudgetLogInterval, out _);
         if (refused > 0)
         {
-            RetryLog.RetryBudgetExhausted(_state.Logger, _state.Name, refused, Math.Round(interval.TotalSeconds, 1));
+            RetryLog.RetryBudgetExhausted(_state.Logger, _state.Name, refused);
         }
     }
 
@@ -340,6 +348,7 @@ public sealed partial class JitteredBackoffHandler
         RetryStopReason.Budget => "budget",
         RetryStopReason.Declined => "declined",
         RetryStopReason.NotRetryable => "not_retryable",
+        RetryStopReason.RetriesDisabled => "retries_disabled",
         _ => reason.ToString(),
     };
 

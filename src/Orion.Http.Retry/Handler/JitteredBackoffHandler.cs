@@ -117,6 +117,34 @@ public sealed partial class JitteredBackoffHandler : DelegatingHandler
     private static bool IsIdempotent(HttpRequestMessage request, EffectiveOptions options) =>
         options.RetryNonIdempotent || IdempotentMethods.Contains(request.Method) || request.Headers.Contains("Idempotency-Key");
 
+    /// <summary>
+    /// Buffers a body that is not replayable as it is. The total timeout already applies here,
+    /// because a slow body stream counts against the whole call.
+    /// </summary>
+    private async Task<(HttpContent Content, bool Replayable)> BufferBodyAsync(HttpContent content, EffectiveOptions options, CancellationToken cancellationToken)
+    {
+        if (options.TotalTimeout is not { } total)
+        {
+            return await RequestBody.BufferAsync(content, options.ReplayBufferLimit, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var timer = new CancellationTokenSource(total, _timeProvider);
+        using var link = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timer);
+        try
+        {
+            return await RequestBody.BufferAsync(content, options.ReplayBufferLimit, timer.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested && timer.IsCancellationRequested)
+        {
+            var message = $"The request exceeded its TotalTimeout of {JitteredBackoffOptionsValidator.Format(total)} while its body was read for buffering, so nothing was sent.";
+            throw new TaskCanceledException(message, new TimeoutException(message, exception));
+        }
+        catch (OperationCanceledException exception) when (cancellationToken.IsCancellationRequested && exception.CancellationToken != cancellationToken)
+        {
+            throw new TaskCanceledException("The request was canceled by the caller.", exception, cancellationToken);
+        }
+    }
+
     private async Task<HttpResponseMessage> SendWithRetriesAsync(
         HttpRequestMessage request,
         EffectiveOptions options,
@@ -134,7 +162,7 @@ public sealed partial class JitteredBackoffHandler : DelegatingHandler
             settings = RequestSettings.Read(request);
             if (!settings.RetriesDisabled)
             {
-                (bufferedContent, bodyReplayable) = await RequestBody.BufferAsync(originalContent!, options.ReplayBufferLimit, cancellationToken).ConfigureAwait(false);
+                (bufferedContent, bodyReplayable) = await BufferBodyAsync(originalContent!, options, cancellationToken).ConfigureAwait(false);
                 if (!bodyReplayable && _state.Logger.IsEnabled(LogLevel.Debug))
                 {
                     var uri = SafeUri.Format(request.RequestUri);
@@ -153,7 +181,24 @@ public sealed partial class JitteredBackoffHandler : DelegatingHandler
                 call.Attempt++;
                 var result = await SendAttemptAsync(call, call.Attempt == 1 ? firstAttempt : null, cancellationToken).ConfigureAwait(false);
 
-                var decision = Decide(call, result, ref settings, bodyReplayable);
+                if (result.TimedOut && result.Error is null)
+                {
+                    // The total timeout ran out before this attempt could start, so it was never sent.
+                    call.Attempt--;
+                }
+
+                Decision decision;
+                try
+                {
+                    decision = Decide(call, result, ref settings, bodyReplayable);
+                }
+                catch
+                {
+                    // A hook threw: the response goes nowhere, so it must not hold its connection.
+                    result.Response?.Dispose();
+                    throw;
+                }
+
                 if (decision.Stop)
                 {
                     return Finish(call, result, decision.Reason, decision.RetryableFailure);

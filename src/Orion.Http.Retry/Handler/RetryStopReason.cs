@@ -34,4 +34,7 @@ public enum RetryStopReason
 
     /// <summary>The failure cannot be helped by retrying, such as a TLS or authentication error.</summary>
     NotRetryable,
+
+    /// <summary>The request was sent with <see cref="HttpRequestMessageRetryExtensions.WithoutRetries"/>.</summary>
+    RetriesDisabled,
 }

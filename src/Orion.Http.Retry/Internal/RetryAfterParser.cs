@@ -19,11 +19,12 @@ internal static class RetryAfterParser
             return null;
         }
 
-        // The typed header is null when the value does not parse.
+        // The typed header is null when the value does not parse. It reads delta-seconds into an
+        // Int32, so a longer run of digits is still a valid delta: one longer than any wait.
         var header = response.Headers.RetryAfter;
         if (header is null)
         {
-            return null;
+            return IsDigits(values.ToString()) ? TimeSpan.MaxValue : null;
         }
 
         if (header.Delta is { } delta)
@@ -39,5 +40,24 @@ internal static class RetryAfterParser
         }
 
         return null;
+    }
+
+    private static bool IsDigits(string value)
+    {
+        var text = value.AsSpan().Trim();
+        if (text.IsEmpty)
+        {
+            return false;
+        }
+
+        foreach (var c in text)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

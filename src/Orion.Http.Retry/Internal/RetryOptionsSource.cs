@@ -21,6 +21,7 @@ internal sealed class RetryOptionsSource : IDisposable
     private readonly ILogger _logger;
     private readonly List<IDisposable> _subscriptions = [];
     private volatile EffectiveOptions _current;
+    private string? _lastRejection;
 
     /// <summary>Creates a source for options that never change.</summary>
     public RetryOptionsSource(string name, EffectiveOptions options, ILogger logger)
@@ -78,16 +79,31 @@ internal sealed class RetryOptionsSource : IDisposable
             var options = _factory!.Create(_name);
             _current = new EffectiveOptions(options);
             Publish(options);
+            _lastRejection = null;
         }
         catch (OptionsValidationException exception)
         {
-            RetryLog.OptionsReloadRejected(_logger, _name, string.Join(" ", exception.Failures));
+            Reject(string.Join(" ", exception.Failures));
         }
         catch (InvalidOperationException exception)
         {
             // The binder throws this for a value it cannot convert, such as "abc" for a TimeSpan.
-            RetryLog.OptionsReloadRejected(_logger, _name, exception.Message);
+            Reject(exception.Message);
         }
+    }
+
+    /// <summary>
+    /// Logs a rejected reload, unless it repeats the previous rejection: a configuration root can
+    /// raise its change token more than once for one reload, and a file may be saved again unchanged.
+    /// </summary>
+    private void Reject(string errors)
+    {
+        if (string.Equals(Interlocked.Exchange(ref _lastRejection, errors), errors, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        RetryLog.OptionsReloadRejected(_logger, _name, errors);
     }
 
     /// <summary>Replaces the options in the monitor's cache, so that IOptionsMonitor returns what the handler uses.</summary>

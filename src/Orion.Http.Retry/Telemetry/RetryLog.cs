@@ -25,8 +25,8 @@ internal static partial class RetryLog
     public static partial void OptionsReloadRejected(ILogger logger, string clientName, string errors);
 
     [LoggerMessage(EventId = 5, EventName = "RetryBudgetExhausted", Level = LogLevel.Warning,
-        Message = "Client {ClientName}: the retry budget refused {RefusedCount} retries in the last {IntervalSeconds} s; failures are returned without retrying until calls succeed or the window moves on")]
-    public static partial void RetryBudgetExhausted(ILogger logger, string clientName, long refusedCount, double intervalSeconds);
+        Message = "Client {ClientName}: the retry budget is refusing retries ({RefusedCount} refused since the last report); failures are returned without retrying until the window has room again")]
+    public static partial void RetryBudgetExhausted(ILogger logger, string clientName, long refusedCount);
 
     [LoggerMessage(EventId = 6, EventName = "BodyNotBuffered", Level = LogLevel.Debug,
         Message = "Client {ClientName}: {Method} {Uri} has a request body over ReplayBufferLimit ({Limit} bytes), so it is sent once and not retried")]

@@ -198,7 +198,7 @@ public class JitteredBackoffHandlerBatchTests
         Assert.Multiple(() =>
         {
             Assert.That(exception!.InnerException, Is.TypeOf<TimeoutException>());
-            Assert.That(exception.Message, Does.Contain("AttemptTimeout").And.Contain("3 attempts"));
+            Assert.That(exception.Message, Does.Contain("AttemptTimeout").And.Contain("Attempt 3"));
             Assert.That(_harness.Mock.GetMatchCount(endpoint), Is.EqualTo(3));
             Assert.That(_harness.Clock.Elapsed, Is.EqualTo(Ms(3_600)), "three attempts of 1 s and waits of 0.2 s and 0.4 s");
         });

@@ -82,7 +82,7 @@ public class JitteredBackoffHandlerInteractiveTests
         Assert.Multiple(() =>
         {
             Assert.That(exception!.InnerException, Is.TypeOf<TimeoutException>());
-            Assert.That(exception.Message, Does.Contain("TotalTimeout").And.Contain("3 attempts"));
+            Assert.That(exception.Message, Does.Contain("TotalTimeout").And.Contain("attempts sent: 3"));
             Assert.That(_harness.Clock.Elapsed, Is.EqualTo(Ms(30_000)));
             Assert.That(_harness.Mock.GetMatchCount(endpoint), Is.EqualTo(3), "10 s attempts, two short waits, then a third attempt cut at 30 s");
         });

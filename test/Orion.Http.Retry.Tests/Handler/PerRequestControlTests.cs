@@ -133,6 +133,7 @@ public class PerRequestControlTests
             Assert.That(onceResponse.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
             Assert.That(onceAttempts, Is.EqualTo(1));
             Assert.That(_counter.Count - onceAttempts, Is.EqualTo(4));
+            Assert.That(once.GetRetryOutcome()?.StopReason, Is.EqualTo(RetryStopReason.RetriesDisabled));
         });
     }
 

@@ -131,12 +131,14 @@ public class RetryLogTests
 
         configuration["Orion:Batch:MaxRetries"] = "5000";
         ((IConfigurationRoot)configuration).Reload();
+        ((IConfigurationRoot)configuration).Reload();
         using var response = await SendAsync(provider, OrionClientNames.Batch, "http://api.example/");
 
         var record = Collector(provider).GetSnapshot().Single(r => r.Id.Id == 4);
         Assert.Multiple(() =>
         {
             Assert.That(stub.Attempts, Is.EqualTo(3), "The client keeps its last valid MaxRetries of 2.");
+            Assert.That(Collector(provider).GetSnapshot().Count(r => r.Id.Id == 4), Is.EqualTo(1), "The same rejection is logged once.");
             Assert.That(record.Id.Name, Is.EqualTo("OptionsReloadRejected"));
             Assert.That(record.Level, Is.EqualTo(LogLevel.Error));
             Assert.That(record.Message, Does.Contain("Orion:Batch:MaxRetries is 5000"));

@@ -20,7 +20,7 @@ public class FaultMatrixTests
     private const int Parallelism = 8;
 
     /// <summary>The attempt timeout of the clients that meet attempt timeouts.</summary>
-    private static readonly TimeSpan ShortAttemptTimeout = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan ShortAttemptTimeout = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
     /// The attempt timeout of every other client: long enough that a slow machine never turns a

@@ -28,6 +28,7 @@ public class HttpPipelineBenchmarks
     private HttpClient _bare = null!;
     private HttpClient _passThrough = null!;
     private HttpClient _orion = null!;
+    private HttpClient _orionWithoutBudget = null!;
     private HttpClient _pollyRetryOff = null!;
     private HttpClient _pollyRetryOn = null!;
     private HttpClient _orionAttemptTimeout = null!;
@@ -56,6 +57,7 @@ public class HttpPipelineBenchmarks
         _bare = on.CreateClient(BenchmarkClients.Bare);
         _passThrough = on.CreateClient(BenchmarkClients.PassThrough);
         _orion = on.CreateClient(BenchmarkClients.Orion);
+        _orionWithoutBudget = on.CreateClient(BenchmarkClients.OrionWithoutBudget);
         _orionAttemptTimeout = on.CreateClient(BenchmarkClients.OrionAttemptTimeout);
         _pollyRetryOff = off.CreateClient(BenchmarkClients.PollyRetry);
         _pollyRetryOn = on.CreateClient(BenchmarkClients.PollyRetry);
@@ -91,6 +93,9 @@ public class HttpPipelineBenchmarks
 
     [Benchmark(Description = "3 Orion, no attempt timeout")]
     public Task<HttpResponseMessage> Orion() => Send(_orion);
+
+    [Benchmark(Description = "3 Orion, no attempt timeout, budget off")]
+    public Task<HttpResponseMessage> OrionWithoutBudget() => Send(_orionWithoutBudget);
 
     [Benchmark(Description = "4 Polly retry, telemetry off")]
     public Task<HttpResponseMessage> PollyRetryTelemetryOff() => Send(_pollyRetryOff);

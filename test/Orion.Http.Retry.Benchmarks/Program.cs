@@ -63,7 +63,7 @@ static int UnknownCommand(string command)
 
 static int RunBenchmarks(string[] benchmarkArgs)
 {
-    var summaries = BenchmarkSwitcher.FromTypes([typeof(HttpPipelineBenchmarks), typeof(EngineBenchmarks)]).Run(benchmarkArgs);
+    var summaries = BenchmarkSwitcher.FromTypes([typeof(HttpPipelineBenchmarks), typeof(EngineBenchmarks), typeof(HotPathPartsBenchmarks)]).Run(benchmarkArgs);
     return Succeeded(summaries) ? 0 : 1;
 }
 
@@ -73,8 +73,7 @@ static int RunContention(string[] options)
     var runs = dry ? 5 : 100;
     if (OptionValue(options, "--runs") is { } runsText)
     {
-        runs = int.Parse(runsText, CultureInfo.InvariantCulture);
-        if (runs < 1)
+        if (!int.TryParse(runsText, NumberStyles.None, CultureInfo.InvariantCulture, out runs) || runs < 1)
         {
             throw new ArgumentException($"Invalid --runs {runsText}: use a whole number of at least 1.");
         }
@@ -110,7 +109,7 @@ static async Task<int> RunCiAsync(string[] options)
         .AddJob(Job.Dry.WithToolchain(InProcessEmitToolchain.Instance))
         .WithOptions(ConfigOptions.DisableLogFile)
         .WithArtifactsPath(Path.Combine(outputFolder, "BenchmarkDotNet.Artifacts"));
-    var summaries = BenchmarkSwitcher.FromTypes([typeof(HttpPipelineBenchmarks), typeof(EngineBenchmarks)]).Run(["--filter", "*"], config);
+    var summaries = BenchmarkSwitcher.FromTypes([typeof(HttpPipelineBenchmarks), typeof(EngineBenchmarks), typeof(HotPathPartsBenchmarks)]).Run(["--filter", "*"], config);
     var benchmarksOk = Succeeded(summaries);
     Console.WriteLine($"ci: benchmarks in dry mode {(benchmarksOk ? "passed" : "FAILED")}");
     ok &= benchmarksOk;

@@ -14,6 +14,7 @@ internal static class BenchmarkClients
     public const string Bare = "bare";
     public const string PassThrough = "pass-through";
     public const string Orion = "orion";
+    public const string OrionWithoutBudget = "orion-without-budget";
     public const string OrionAttemptTimeout = "orion-attempt-timeout";
     public const string PollyRetry = "polly-retry";
     public const string PollyRetryTimeout = "polly-retry-timeout";
@@ -38,6 +39,12 @@ internal static class BenchmarkClients
         AddClient(services, PassThrough, () => new OkHandler()).AddHttpMessageHandler(() => new PassThroughHandler());
         AddClient(services, Orion, () => new OkHandler())
             .AddJitteredBackoffHandler(OrionProfile.Batch, options => options.AttemptTimeout = null);
+        AddClient(services, OrionWithoutBudget, () => new OkHandler())
+            .AddJitteredBackoffHandler(OrionProfile.Batch, options =>
+            {
+                options.AttemptTimeout = null;
+                options.RetryBudget.Enabled = false;
+            });
         AddClient(services, OrionAttemptTimeout, () => new OkHandler())
             .AddJitteredBackoffHandler(OrionProfile.Batch, options => options.AttemptTimeout = AttemptTimeout);
         AddClient(services, PollyRetry, () => new OkHandler())

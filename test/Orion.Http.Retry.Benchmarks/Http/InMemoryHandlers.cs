@@ -24,7 +24,7 @@ internal sealed class OkHandler : HttpMessageHandler
 }
 
 /// <summary>
-/// A primary handler that answers 503 three times and then 200, round after round, from cached
+/// A primary handler that returns 503 three times and then 200, round after round, from cached
 /// completed responses. It counts attempts, so one instance serves one thread at a time.
 /// </summary>
 /// <remarks>
@@ -41,7 +41,7 @@ internal sealed class ThreeFailuresHandler : HttpMessageHandler
     private int _attempt;
 
     /// <summary>
-    /// Gets the number of attempts answered by all instances since the process started. The count
+    /// Gets the number of attempts handled by all instances since the process started. The count
     /// is a plain field, exact only while calls run one at a time, as they do here.
     /// </summary>
     public static long AttemptsSinceStart => s_attempts;

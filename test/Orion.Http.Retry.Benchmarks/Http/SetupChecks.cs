@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Orion.Http.Retry.Benchmarks.Http;
 
 /// <summary>
-/// Checks that the benchmark clients do what their row names say, before any timing is trusted.
+/// Checks that the benchmark clients behave as their row names state, before any timing is trusted.
 /// </summary>
 internal static class SetupChecks
 {

@@ -174,8 +174,8 @@ static bool Contention(int[] clientCounts, int runs, string outputFolder)
 
     var callsChart = Path.Combine(outputFolder, "contention-calls.png");
     var timeChart = Path.Combine(outputFolder, "contention-time.png");
-    Charts.ContentionChart(callsChart, "Write calls to update one record, mean of runs", "Write calls (log scale)", rows, row => row.MeanWriteCalls, logScale: true);
-    Charts.ContentionChart(timeChart, "Time until every client has written, mean of runs", "Completion time (ms)", rows, row => row.MeanCompletionMs, logScale: false);
+    Charts.ContentionChart(callsChart, "Write calls to update one record, mean of runs", "Write calls (log scale)", rows, row => row.MeanWriteCalls, logScale: true, ScottPlot.Alignment.UpperLeft);
+    Charts.ContentionChart(timeChart, "Time until every client has written, mean of runs", "Completion time (ms, log scale)", rows, row => row.MeanCompletionMs, logScale: true, ScottPlot.Alignment.LowerRight);
     Console.WriteLine($"Charts: {callsChart}, {timeChart}");
     return true;
 }

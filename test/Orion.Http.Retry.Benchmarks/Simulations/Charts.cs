@@ -13,7 +13,7 @@ internal static class Charts
     /// Draws one line per algorithm against the client count. With <paramref name="logScale"/>
     /// the values are plotted as base-10 logarithms under ticks labelled with the real values.
     /// </summary>
-    public static void ContentionChart(string path, string title, string yLabel, IReadOnlyList<ContentionRow> rows, Func<ContentionRow, double[]> values, bool logScale)
+    public static void ContentionChart(string path, string title, string yLabel, IReadOnlyList<ContentionRow> rows, Func<ContentionRow, double[]> values, bool logScale, Alignment legendPlace)
     {
         var plot = new Plot();
         var xs = rows.Select(row => (double)row.Clients).ToArray();
@@ -40,7 +40,7 @@ internal static class Charts
         plot.Title(title);
         plot.XLabel("Clients");
         plot.YLabel(yLabel);
-        plot.ShowLegend(Alignment.UpperLeft);
+        plot.ShowLegend(legendPlace);
         Save(plot, path);
     }
 

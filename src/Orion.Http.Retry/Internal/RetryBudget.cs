@@ -84,7 +84,10 @@ internal sealed class RetryBudget
     {
         var slice = Slice(window, timestamp);
         var bucket = _buckets[(int)(slice % BucketCount)];
-        var seen = Interlocked.Read(ref bucket.Slice);
+
+        // Every call reads this. Volatile.Read reads a long atomically on every platform, and on
+        // 64-bit platforms it is a plain load where Interlocked.Read is a compare-exchange.
+        var seen = Volatile.Read(ref bucket.Slice);
         if (seen != slice && Interlocked.CompareExchange(ref bucket.Slice, slice, seen) == seen)
         {
             // This thread moved the bucket into a new slice, so the counts of the old one go.

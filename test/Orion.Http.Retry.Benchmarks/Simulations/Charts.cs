@@ -55,7 +55,9 @@ internal static class Charts
 
         AddSeries(plot, withoutBudget, shownUntil, bin => bin.Attempts, "attempts/s, budget off");
         AddSeries(plot, withBudget, shownUntil, bin => bin.Attempts, "attempts/s, budget on");
-        AddSeries(plot, withBudget, shownUntil, bin => bin.CallsStarted, "calls started/s");
+        var calls = AddSeries(plot, withBudget, shownUntil, bin => bin.CallsStarted, "calls started/s");
+        calls.Color = Colors.Black;
+        calls.LinePattern = LinePattern.Dashed;
 
         plot.Title("Load on a dependency during a 30 s outage (batch profile, 1,000 calls/s)");
         plot.XLabel("Time (s)");
@@ -65,13 +67,14 @@ internal static class Charts
         Save(plot, path);
     }
 
-    private static void AddSeries(Plot plot, OutageResult result, TimeSpan shownUntil, Func<SecondBin, long> value, string label)
+    private static ScottPlot.Plottables.Scatter AddSeries(Plot plot, OutageResult result, TimeSpan shownUntil, Func<SecondBin, long> value, string label)
     {
         var bins = result.Bins.Where(bin => bin.Second < shownUntil.TotalSeconds).ToArray();
         var line = plot.Add.ScatterLine(bins.Select(bin => (double)bin.Second).ToArray(), bins.Select(bin => (double)value(bin)).ToArray());
         line.LegendText = label;
         line.LineWidth = 2;
         line.ConnectStyle = ConnectStyle.StepHorizontal;
+        return line;
     }
 
     private static void Save(Plot plot, string path)

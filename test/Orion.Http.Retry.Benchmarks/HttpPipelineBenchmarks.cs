@@ -5,7 +5,7 @@ using Orion.Http.Retry.Benchmarks.Http;
 namespace Orion.Http.Retry.Benchmarks;
 
 /// <summary>
-/// One GET through an <see cref="IHttpClientFactory"/> client whose primary handler answers in
+/// One GET through an <see cref="IHttpClientFactory"/> client whose primary handler responds in
 /// memory: the cost of each retry stack over a client with one pass-through handler.
 /// </summary>
 /// <remarks>

@@ -13,37 +13,23 @@ public sealed partial class JitteredBackoffHandler
     /// <summary>The shortest interval between two log lines about refused retries.</summary>
     private static readonly TimeSpan BudgetLogInterval = TimeSpan.FromSeconds(10);
 
-    private async Task<AttemptResult> SendAttemptAsync(CallState call, Task<HttpResponseMessage>? started, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs one attempt: starts it unless <paramref name="started"/> was already started under
+    /// <paramref name="startedTimer"/>, and classifies its outcome.
+    /// </summary>
+    private async Task<AttemptResult> SendAttemptAsync(CallState call, Task<HttpResponseMessage>? started, AttemptTimer startedTimer, CancellationToken cancellationToken)
     {
-        CancellationTokenSource? timer = null;
-        CancellationTokenRegistration link = default;
-        var timerIsTotal = false;
-        var timerLength = TimeSpan.Zero;
-
+        var timer = startedTimer;
         if (started is null)
         {
-            var token = cancellationToken;
-            if (TryGetAttemptLimit(call, out timerLength, out timerIsTotal))
+            if (!TryStartAttemptTimer(call.Options, call.StartTimestamp, cancellationToken, out timer))
             {
-                if (timerLength <= TimeSpan.Zero)
-                {
-                    return AttemptResult.ForTimeout(null, total: true, timerLength);
-                }
-
-                // The timer is never cancelled by the handler, only disposed once the attempt
-                // returns, so a body streamed after the headers is not cut by it.
-                timer = new CancellationTokenSource(timerLength, _timeProvider);
-                if (cancellationToken.CanBeCanceled)
-                {
-                    link = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timer);
-                }
-
-                token = timer.Token;
+                return AttemptResult.ForTimeout(null, total: true, timer.Length);
             }
 
             try
             {
-                started = base.SendAsync(call.Request, token);
+                started = base.SendAsync(call.Request, timer.TokenOr(cancellationToken));
             }
             catch (Exception exception)
             {
@@ -65,9 +51,9 @@ public sealed partial class JitteredBackoffHandler
 
             throw new TaskCanceledException("The request was canceled by the caller.", exception, cancellationToken);
         }
-        catch (OperationCanceledException exception) when (timer is not null && timer.IsCancellationRequested)
+        catch (OperationCanceledException exception) when (timer.HasFired)
         {
-            return AttemptResult.ForTimeout(exception, timerIsTotal, timerLength);
+            return AttemptResult.ForTimeout(exception, timer.IsTotal, timer.Length);
         }
         catch (TaskCanceledException exception) when (exception.InnerException is TimeoutException)
         {
@@ -80,23 +66,50 @@ public sealed partial class JitteredBackoffHandler
         }
         finally
         {
-            await link.DisposeAsync().ConfigureAwait(false);
-            timer?.Dispose();
+            await timer.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Starts the timer of the next attempt when the options need one, linked to the caller's
+    /// token. Returns <see langword="false"/>, with no timer started, when the time left before the
+    /// total timeout has already run out.
+    /// </summary>
+    private bool TryStartAttemptTimer(EffectiveOptions options, long startTimestamp, CancellationToken cancellationToken, out AttemptTimer timer)
+    {
+        timer = default;
+        if (!TryGetAttemptLimit(options, startTimestamp, out var length, out var isTotal))
+        {
+            return true;
+        }
+
+        if (length <= TimeSpan.Zero)
+        {
+            timer = new AttemptTimer(null, default, isTotal: true, length);
+            return false;
+        }
+
+        // The timer is never cancelled by the handler, only disposed once the attempt returns,
+        // so a body streamed after the headers is not cut by it.
+        var source = new CancellationTokenSource(length, _timeProvider);
+        var link = cancellationToken.CanBeCanceled
+            ? cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), source)
+            : default;
+        timer = new AttemptTimer(source, link, isTotal, length);
+        return true;
     }
 
     /// <summary>
     /// Returns the timer length of the next attempt: the attempt timeout, or the time left before
     /// the total timeout when that is shorter.
     /// </summary>
-    private bool TryGetAttemptLimit(CallState call, out TimeSpan limit, out bool isTotal)
+    private bool TryGetAttemptLimit(EffectiveOptions options, long startTimestamp, out TimeSpan limit, out bool isTotal)
     {
-        var options = call.Options;
         limit = options.AttemptTimeout ?? TimeSpan.Zero;
         isTotal = false;
         if (options.TotalTimeout is { } total)
         {
-            var remaining = total - _timeProvider.GetElapsedTime(call.StartTimestamp);
+            var remaining = total - _timeProvider.GetElapsedTime(startTimestamp);
             if (options.AttemptTimeout is null || remaining <= limit)
             {
                 limit = remaining;
@@ -372,6 +385,37 @@ public sealed partial class JitteredBackoffHandler
         public Backoff? Engine { get; set; }
 
         public string SafeUri => _safeUri ??= Telemetry.SafeUri.Format(Request.RequestUri);
+    }
+
+    /// <summary>
+    /// The timer of one attempt and its link to the caller's token; the default value stands for
+    /// an attempt without a timer.
+    /// </summary>
+    private readonly struct AttemptTimer(CancellationTokenSource? source, CancellationTokenRegistration link, bool isTotal, TimeSpan length)
+    {
+        /// <summary>Gets a value indicating whether the timer stands for the total timeout rather than the attempt timeout.</summary>
+        public bool IsTotal { get; } = isTotal;
+
+        public TimeSpan Length { get; } = length;
+
+        public bool HasFired => source is not null && source.IsCancellationRequested;
+
+        /// <summary>Returns the timer's token, or <paramref name="callerToken"/> when the attempt has no timer.</summary>
+        public CancellationToken TokenOr(CancellationToken callerToken) => source?.Token ?? callerToken;
+
+        /// <summary>Unlinks the caller's token, waiting for a cancellation callback already running, and disposes the timer.</summary>
+        public void Dispose()
+        {
+            link.Dispose();
+            source?.Dispose();
+        }
+
+        /// <inheritdoc cref="Dispose"/>
+        public async ValueTask DisposeAsync()
+        {
+            await link.DisposeAsync().ConfigureAwait(false);
+            source?.Dispose();
+        }
     }
 
     /// <summary>The outcome of one attempt: a response, or a failure with its kind.</summary>

@@ -82,20 +82,20 @@ public sealed partial class JitteredBackoffHandler : DelegatingHandler
         var startTimestamp = _timeProvider.GetTimestamp();
         if (options.BudgetEnabled)
         {
-            _state.Budget.RecordCall(options.BudgetWindow);
+            _state.Budget.RecordCall(options.BudgetWindow, startTimestamp);
         }
 
-        if (options.NeedsAttemptTimer || NeedsBuffering(request, options))
+        if (NeedsBuffering(request, options) || !TryStartAttemptTimer(options, startTimestamp, cancellationToken, out var timer))
         {
-            return SendWithRetriesAsync(request, options, startTimestamp, null, cancellationToken);
+            return SendWithRetriesAsync(request, options, startTimestamp, null, default, cancellationToken);
         }
 
-        // The first attempt runs without a timer, so a response that is already complete and not
-        // retryable goes back to the caller without any state machine or allocation.
+        // The first attempt starts here, so a response that is already complete and not retryable
+        // goes back to the caller without any state machine or per-call state.
         Task<HttpResponseMessage> firstAttempt;
         try
         {
-            firstAttempt = base.SendAsync(request, cancellationToken);
+            firstAttempt = base.SendAsync(request, timer.TokenOr(cancellationToken));
         }
         catch (Exception exception)
         {
@@ -104,11 +104,12 @@ public sealed partial class JitteredBackoffHandler : DelegatingHandler
 
         if (firstAttempt.IsCompletedSuccessfully && options.ShouldRetry is null && options.RuleFor((int)firstAttempt.Result.StatusCode) is null)
         {
+            timer.Dispose();
             RecordAttempts(request, options, 1, firstAttempt.Result, null);
             return firstAttempt;
         }
 
-        return SendWithRetriesAsync(request, options, startTimestamp, firstAttempt, cancellationToken);
+        return SendWithRetriesAsync(request, options, startTimestamp, firstAttempt, timer, cancellationToken);
     }
 
     private static bool NeedsBuffering(HttpRequestMessage request, EffectiveOptions options) =>
@@ -150,6 +151,7 @@ public sealed partial class JitteredBackoffHandler : DelegatingHandler
         EffectiveOptions options,
         long startTimestamp,
         Task<HttpResponseMessage>? firstAttempt,
+        AttemptTimer firstAttemptTimer,
         CancellationToken cancellationToken)
     {
         var originalContent = request.Content;
@@ -179,7 +181,9 @@ public sealed partial class JitteredBackoffHandler : DelegatingHandler
             while (true)
             {
                 call.Attempt++;
-                var result = await SendAttemptAsync(call, call.Attempt == 1 ? firstAttempt : null, cancellationToken).ConfigureAwait(false);
+                var result = call.Attempt == 1 && firstAttempt is not null
+                    ? await SendAttemptAsync(call, firstAttempt, firstAttemptTimer, cancellationToken).ConfigureAwait(false)
+                    : await SendAttemptAsync(call, null, default, cancellationToken).ConfigureAwait(false);
 
                 if (result.TimedOut && result.Error is null)
                 {

@@ -30,19 +30,27 @@ internal sealed class RetryBudget
     }
 
     /// <summary>Counts a call that starts now.</summary>
-    public void RecordCall(TimeSpan window)
+    public void RecordCall(TimeSpan window) => RecordCall(window, _timeProvider.GetTimestamp());
+
+    /// <summary>
+    /// Counts a call that started at <paramref name="timestamp"/>, a timestamp of the budget's
+    /// <see cref="TimeProvider"/>, so a caller that has already read the clock does not read it again.
+    /// </summary>
+    public void RecordCall(TimeSpan window, long timestamp)
     {
-        var bucket = Current(window);
+        var bucket = Current(window, timestamp);
         Interlocked.Increment(ref bucket.Calls);
     }
 
     /// <summary>Admits a retry and counts it, or refuses it when the window has no room left.</summary>
     public bool TryAcquireRetry(double retryRatio, int minRetriesPerSecond, TimeSpan window)
     {
-        var bucket = Current(window);
+        var timestamp = _timeProvider.GetTimestamp();
+        var bucket = Current(window, timestamp);
         Interlocked.Increment(ref bucket.Retries);
 
-        Sum(window, out var calls, out var retries);
+        Sum(window, timestamp, out var calls, out var retries);
+
         // The count includes this retry, so the retries made before it are one fewer.
         var limit = (retryRatio * calls) + (minRetriesPerSecond * window.TotalSeconds);
         if (retries - 1 < limit)
@@ -74,11 +82,14 @@ internal sealed class RetryBudget
         return Interlocked.Exchange(ref _refusedSinceLog, 0);
     }
 
-    private Bucket Current(TimeSpan window)
+    private Bucket Current(TimeSpan window, long timestamp)
     {
-        var slice = Slice(window);
+        var slice = Slice(window, timestamp);
         var bucket = _buckets[(int)(slice % BucketCount)];
-        var seen = Interlocked.Read(ref bucket.Slice);
+
+        // Every call reads this. Volatile.Read reads a long atomically on every platform, and on
+        // 64-bit platforms it is a plain load where Interlocked.Read is a compare-exchange.
+        var seen = Volatile.Read(ref bucket.Slice);
         if (seen != slice && Interlocked.CompareExchange(ref bucket.Slice, slice, seen) == seen)
         {
             // This thread moved the bucket into a new slice, so the counts of the old one go.
@@ -89,9 +100,9 @@ internal sealed class RetryBudget
         return bucket;
     }
 
-    private void Sum(TimeSpan window, out long calls, out long retries)
+    private void Sum(TimeSpan window, long timestamp, out long calls, out long retries)
     {
-        var slice = Slice(window);
+        var slice = Slice(window, timestamp);
         calls = 0;
         retries = 0;
         foreach (var bucket in _buckets)
@@ -104,10 +115,10 @@ internal sealed class RetryBudget
         }
     }
 
-    private long Slice(TimeSpan window)
+    private long Slice(TimeSpan window, long timestamp)
     {
         var sliceTicks = Math.Max(1, window.Ticks / BucketCount);
-        var elapsed = _timeProvider.GetElapsedTime(0, _timeProvider.GetTimestamp());
+        var elapsed = _timeProvider.GetElapsedTime(0, timestamp);
         return elapsed.Ticks / sliceTicks;
     }
 

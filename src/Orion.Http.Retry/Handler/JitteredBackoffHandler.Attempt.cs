@@ -286,7 +286,7 @@ public sealed partial class JitteredBackoffHandler
         {
             if (reason == RetryStopReason.Budget)
             {
-                ReportBudgetRefusals();
+                ReportBudgetRejections();
             }
             else
             {
@@ -320,9 +320,9 @@ public sealed partial class JitteredBackoffHandler
         throw new InvalidOperationException("Unreachable: a failed attempt has a response or an exception.");
     }
 
-    private void ReportBudgetRefusals()
+    private void ReportBudgetRejections()
     {
-        var refused = _state.Budget.TakeRefusalsToReport(BudgetLogInterval, out _);
+        var refused = _state.Budget.TakeRejectionsToReport(BudgetLogInterval, out _);
         if (refused > 0)
         {
             RetryLog.RetryBudgetExhausted(_state.Logger, _state.Name, refused);

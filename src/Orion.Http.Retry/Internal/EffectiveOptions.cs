@@ -81,6 +81,13 @@ internal sealed class EffectiveOptions
     public EffectiveRule? RuleFor(int statusCode) =>
         (uint)statusCode < (uint)_statusRules.Length ? _statusRules[statusCode] : null;
 
-    private static TimeSpan? Min(TimeSpan? first, TimeSpan? second) =>
-        first is { } a && second is { } b ? (a < b ? a : b) : first ?? second;
+    private static TimeSpan? Min(TimeSpan? first, TimeSpan? second)
+    {
+        if (first is { } a && second is { } b)
+        {
+            return a < b ? a : b;
+        }
+
+        return first ?? second;
+    }
 }

@@ -35,7 +35,7 @@ internal static class FailureClassifier
 
     /// <summary>
     /// Names an unclassified failure after its socket error, such as <c>connection_reset</c>, or
-    /// <c>io_error</c> for another I/O failure, so that logs say more than "unknown".
+    /// <c>io_error</c> for another I/O failure, so that logs show more than "unknown".
     /// </summary>
     private static string NetworkErrorType(Exception exception)
     {

@@ -16,7 +16,7 @@ internal sealed class RetryBudget
 
     private readonly TimeProvider _timeProvider;
     private readonly Bucket[] _buckets;
-    private long _refusedSinceLog;
+    private long _rejectedSinceReport;
     private long _lastLogTimestamp;
 
     public RetryBudget(TimeProvider timeProvider)
@@ -59,7 +59,7 @@ internal sealed class RetryBudget
         }
 
         Interlocked.Decrement(ref bucket.Retries);
-        Interlocked.Increment(ref _refusedSinceLog);
+        Interlocked.Increment(ref _rejectedSinceReport);
         return false;
     }
 
@@ -68,7 +68,7 @@ internal sealed class RetryBudget
     /// <paramref name="interval"/> has passed since then, so that a refusal is logged at most once
     /// per interval; otherwise returns 0.
     /// </summary>
-    public long TakeRefusalsToReport(TimeSpan interval, out TimeSpan sinceLastReport)
+    public long TakeRejectionsToReport(TimeSpan interval, out TimeSpan sinceLastReport)
     {
         // A timestamp of zero means nothing was reported yet, so the first refusal is reported at once.
         var last = Interlocked.Read(ref _lastLogTimestamp);
@@ -79,7 +79,7 @@ internal sealed class RetryBudget
             return 0;
         }
 
-        return Interlocked.Exchange(ref _refusedSinceLog, 0);
+        return Interlocked.Exchange(ref _rejectedSinceReport, 0);
     }
 
     private Bucket Current(TimeSpan window, long timestamp)

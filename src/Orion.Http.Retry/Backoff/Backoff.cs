@@ -182,12 +182,12 @@ public sealed class Backoff
     /// Attempts are taken to last no time, so the time that has passed when a wait begins is the
     /// cumulative wait before it. A retry is planned while fewer than <paramref name="maxRetries"/>
     /// retries were made and less than <paramref name="retryTimeout"/> has passed. The timeout is
-    /// soft: the last wait may end after it. Without a count limit the plan stops at 1,000
-    /// retries, the largest <c>MaxRetries</c> the handler accepts.
+    /// soft: the last wait may end after it. The count limit is at most 1,000 retries, the
+    /// largest <c>MaxRetries</c> the handler accepts, and without one the plan stops there.
     /// </remarks>
     /// <param name="baseDelay">The base delay.</param>
     /// <param name="cap">The cap.</param>
-    /// <param name="maxRetries">The largest number of retries, or <see langword="null"/> for no count limit.</param>
+    /// <param name="maxRetries">The largest number of retries, 0 to 1,000, or <see langword="null"/> for no count limit.</param>
     /// <param name="retryTimeout">The retry timeout, or <see langword="null"/> for none.</param>
     /// <returns>The planned retries, in order.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its range.</exception>
@@ -197,6 +197,7 @@ public sealed class Backoff
         if (maxRetries is { } count)
         {
             ArgumentOutOfRangeException.ThrowIfNegative(count, nameof(maxRetries));
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(count, RetryDefaults.MaxRetriesLimit, nameof(maxRetries));
         }
 
         if (retryTimeout is { } timeout)

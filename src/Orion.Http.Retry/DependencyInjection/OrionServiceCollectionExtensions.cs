@@ -80,6 +80,19 @@ public static class OrionServiceCollectionExtensions
 
     private static void Bind(IServiceCollection services, string name, IConfigurationSection section)
     {
+        // Binding the same section again would add every check twice, so each message would show
+        // twice. Sections of one configuration root share its current reload token.
+        var alreadyBound = services.Any(descriptor =>
+            descriptor.ImplementationInstance is ConfigurationReloadSource source
+            && source.Name == name
+            && source.Configuration is IConfigurationSection bound
+            && bound.Path == section.Path
+            && ReferenceEquals(bound.GetReloadToken(), section.GetReloadToken()));
+        if (alreadyBound)
+        {
+            return;
+        }
+
         // OptionsBuilder.Bind would also register a change token source for IOptionsMonitor.
         // ConfigurationReloadSource explains why only the handler listens to reloads.
         services.AddOptions<JitteredBackoffOptions>(name).Configure(options =>

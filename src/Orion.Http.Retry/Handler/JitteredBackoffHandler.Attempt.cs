@@ -338,6 +338,13 @@ public sealed partial class JitteredBackoffHandler
         }
 
         int? status = response is null ? null : (int)response.StatusCode;
+
+        // A call that ends on a status that is not a success failed, whichever path returned it.
+        if (errorType is null && response is { IsSuccessStatusCode: false })
+        {
+            errorType = ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
+        }
+
         histogram.Record(attempts, RetryMetrics.Tags(_state.Name, MetricMethod(request.Method), status, errorType, null));
     }
 

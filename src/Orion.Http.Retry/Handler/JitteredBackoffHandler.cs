@@ -119,17 +119,26 @@ public sealed partial class JitteredBackoffHandler : DelegatingHandler
         options.RetryNonIdempotent || IdempotentMethods.Contains(request.Method) || request.Headers.Contains("Idempotency-Key");
 
     /// <summary>
-    /// Buffers a body that is not replayable as it is. The total timeout already applies here,
-    /// because a slow body stream counts against the whole call.
+    /// Buffers a body that is not replayable as it is. Reading the body is part of sending the
+    /// first attempt, so the attempt timeout and the total timeout already bound it: a stalled
+    /// upload stream cannot hold the call forever.
     /// </summary>
     private async Task<(HttpContent Content, bool Replayable)> BufferBodyAsync(HttpContent content, EffectiveOptions options, CancellationToken cancellationToken)
     {
-        if (options.TotalTimeout is not { } total)
+        var limit = options.AttemptTimeout;
+        var limitName = nameof(JitteredBackoffOptions.AttemptTimeout);
+        if (options.TotalTimeout is { } total && (limit is null || total < limit))
+        {
+            limit = total;
+            limitName = nameof(JitteredBackoffOptions.TotalTimeout);
+        }
+
+        if (limit is not { } length)
         {
             return await RequestBody.BufferAsync(content, options.ReplayBufferLimit, cancellationToken).ConfigureAwait(false);
         }
 
-        using var timer = new CancellationTokenSource(total, _timeProvider);
+        using var timer = new CancellationTokenSource(length, _timeProvider);
         using var link = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timer);
         try
         {
@@ -137,7 +146,7 @@ public sealed partial class JitteredBackoffHandler : DelegatingHandler
         }
         catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested && timer.IsCancellationRequested)
         {
-            var message = $"The request exceeded its TotalTimeout of {JitteredBackoffOptionsValidator.Format(total)} while its body was read for buffering, so nothing was sent.";
+            var message = $"The request exceeded its {limitName} of {JitteredBackoffOptionsValidator.Format(length)} while its body was read for buffering, so nothing was sent.";
             throw new TaskCanceledException(message, new TimeoutException(message, exception));
         }
         catch (OperationCanceledException exception) when (cancellationToken.IsCancellationRequested && exception.CancellationToken != cancellationToken)

@@ -16,5 +16,8 @@ internal sealed class ConfigurationReloadSource(string name, IConfiguration conf
 {
     public string Name { get; } = name;
 
-    public Microsoft.Extensions.Primitives.IChangeToken GetChangeToken() => configuration.GetReloadToken();
+    /// <summary>Gets the section the options are bound from.</summary>
+    public IConfiguration Configuration { get; } = configuration;
+
+    public Microsoft.Extensions.Primitives.IChangeToken GetChangeToken() => Configuration.GetReloadToken();
 }

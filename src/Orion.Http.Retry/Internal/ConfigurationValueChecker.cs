@@ -69,6 +69,20 @@ internal static class ConfigurationValueChecker
                 continue;
             }
 
+            if (!string.IsNullOrEmpty(rule.Value))
+            {
+                errors.Add($"{rule.Path} is '{rule.Value}', but a status rule is a section with the keys MaxRetries, Base, Cap and RetryTimeout. To stop retrying status {rule.Key}, set {rule.Path}:MaxRetries to 0.");
+                continue;
+            }
+
+            foreach (var child in rule.GetChildren())
+            {
+                if (!Array.Exists(RuleKeys, known => string.Equals(known.Key, child.Key, StringComparison.OrdinalIgnoreCase)))
+                {
+                    errors.Add($"{child.Path} is not a key of a status rule. Use MaxRetries, Base, Cap or RetryTimeout.");
+                }
+            }
+
             foreach (var (key, kind) in RuleKeys)
             {
                 Check(errors, rule.GetSection(key), kind);

@@ -121,6 +121,14 @@ public class BackoffValidationTests
         AssertNames(exception, "maxRetries", -1);
     }
 
+    [Test]
+    public void Plan_MaxRetriesOverLimit_ThrowsNamingMaxRetries()
+    {
+        var exception = Assert.Throws<ArgumentOutOfRangeException>(() => Backoff.Plan(Ms(100), Ms(1_000), 1001, null));
+
+        AssertNames(exception, "maxRetries", 1001);
+    }
+
     [TestCase(0L)]
     [TestCase(-1L)]
     public void Plan_RetryTimeoutNotPositive_ThrowsNamingRetryTimeout(long milliseconds)

@@ -145,4 +145,38 @@ public class ConfigurationValidationTests
 
         Assert.That(exception!.Message, Does.Contain("Services:Http:Batch:MaxRetries is 1001"));
     }
+
+    [TestCase("0")]
+    [TestCase("none")]
+    public void Validate_StatusRuleAsScalar_MessageShowsSectionForm(string value)
+    {
+        var exception = ValidateAtStartup("Orion:Batch:StatusRules:503", value);
+
+        Assert.That(exception.Message, Does.Contain($"Orion:Batch:StatusRules:503 is '{value}', but a status rule is a section"));
+        Assert.That(exception.Message, Does.Contain("set Orion:Batch:StatusRules:503:MaxRetries to 0"));
+    }
+
+    [Test]
+    public void Validate_UnknownStatusRuleKey_NamesKey()
+    {
+        var exception = ValidateAtStartup("Orion:Batch:StatusRules:503:MaxRetry", "2");
+
+        Assert.That(exception.Message, Does.Contain("Orion:Batch:StatusRules:503:MaxRetry is not a key of a status rule"));
+    }
+
+    [Test]
+    public void Validate_SameSectionBoundTwice_ReportsEachErrorOnce()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Orion:Batch:TotalTimeout"] = "300" })
+            .Build();
+        var services = new ServiceCollection();
+        services.AddOrionClient(configuration.GetSection("Orion"));
+        services.AddOrionClient(configuration.GetSection("Orion"));
+        using var provider = services.BuildServiceProvider();
+
+        var exception = Assert.Throws<OptionsValidationException>(provider.GetRequiredService<IStartupValidator>().Validate);
+
+        Assert.That(exception!.Failures.Count(f => f.Contains("Orion:Batch:TotalTimeout is '300'", StringComparison.Ordinal)), Is.EqualTo(1));
+    }
 }

@@ -61,6 +61,32 @@ public class HandlerRegressionTests
     }
 
     [Test]
+    public async Task SendAsync_BodyReadPastAttemptTimeout_EndsWithoutSending()
+    {
+        var clock = new FakeTimeProvider();
+        using var inner = StubHandler.Statuses(200);
+        var options = Options();
+        options.AttemptTimeout = TimeSpan.FromSeconds(1);
+        using var client = new HttpClient(new JitteredBackoffHandler(options, clock) { InnerHandler = inner });
+        using var request = new HttpRequestMessage(HttpMethod.Put, "http://api.example/upload")
+        {
+            Content = new StreamContent(new StalledStream()),
+        };
+
+        var call = client.SendAsync(request);
+        await Task.Delay(50);
+        clock.Advance(TimeSpan.FromSeconds(1));
+
+        var exception = Assert.ThrowsAsync<TaskCanceledException>(() => call);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exception!.InnerException, Is.TypeOf<TimeoutException>());
+            Assert.That(exception.Message, Does.Contain("AttemptTimeout"));
+            Assert.That(inner.Attempts, Is.Zero);
+        });
+    }
+
+    [Test]
     public async Task SendAsync_CallerCancelsDuringBuffering_CarriesCallerToken()
     {
         using var inner = StubHandler.Statuses(200);

@@ -103,6 +103,21 @@ public class RetryMetricsTests
     }
 
     [Test]
+    public async Task Attempts_FirstAttemptReturnsFailure_TagsErrorType()
+    {
+        _batchStub = StubHandler.Statuses(400);
+        TearDown();
+        SetUpWith(_batchStub);
+        using var collector = Collector<long>("orion.http.client.request.attempts");
+
+        using var response = await SendAsync(OrionClientNames.Batch, HttpMethod.Get);
+
+        var measurement = collector.GetMeasurementSnapshot().Single();
+        Assert.That(measurement.Value, Is.EqualTo(1));
+        Assert.That(measurement.Tags["error.type"], Is.EqualTo("400"), "The same tag whether the first attempt completed synchronously or not.");
+    }
+
+    [Test]
     public async Task RetriesExhausted_RetryCountReached_CountsWithReason()
     {
         using var collector = Collector<long>("orion.http.client.retries_exhausted");
